@@ -1,0 +1,101 @@
+# Disclosure-coaching assistant. `make run` and `make test` set up whatever is
+# missing (two Python 3.10 environments, the database, a trained model) first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+APP_VENV  := .venv
+RASA_VENV := .venv-rasa
+BOT       := $(APP_VENV)/bin/bot
+PYTHON    := $(APP_VENV)/bin/python
+RASA      := $(RASA_VENV)/bin/rasa
+MODEL     := models/disclosure.tar.gz
+DATA      := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+# Rasa must never phone home, and TensorFlow's start-up chatter hides real errors.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup run shell train test unit rasa-test nlu-cv validate lint format bench lock clean
+
+help:
+	@echo "make run    - set up what is missing and start the assistant"
+	@echo "make test   - set up what is missing and run every test"
+	@echo "make shell  - chat with the assistant in this terminal (needs 'make run' elsewhere)"
+	@echo "make train  - retrain the model if the training data changed"
+	@echo "make bench  - benchmarks (conversations over REST)"
+	@echo "make lint   - ruff"
+	@echo "make clean  - remove environments, models, databases and results"
+
+# --- environments -----------------------------------------------------------
+$(APP_VENV)/.done: requirements/app.lock pyproject.toml
+	@py=$$(scripts/find-python.sh) && rm -rf $(APP_VENV) && "$$py" -m venv $(APP_VENV)
+	$(APP_VENV)/bin/pip install -q --upgrade "pip>=24"
+	$(APP_VENV)/bin/pip install -q -r requirements/app.lock
+	$(APP_VENV)/bin/pip install -q --no-deps -e .
+	@touch $@
+
+$(RASA_VENV)/.done: requirements/rasa.lock
+	@py=$$(scripts/find-python.sh) && rm -rf $(RASA_VENV) && "$$py" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade "pip>=24"
+	$(RASA_VENV)/bin/pip install -q -r requirements/rasa.lock
+	@touch $@
+
+setup: $(APP_VENV)/.done $(RASA_VENV)/.done
+	@mkdir -p var results
+	@$(BOT) db upgrade
+
+# --- model ------------------------------------------------------------------
+# Rasa retrains only when the configuration, domain or training data changed.
+$(MODEL): $(DATA) | $(RASA_VENV)/.done
+	$(RASA) train --fixed-model-name disclosure --out models
+
+train: $(MODEL)
+
+# --- running ----------------------------------------------------------------
+run: setup $(MODEL)
+	@$(BOT) up
+
+shell: $(APP_VENV)/.done
+	@$(BOT) shell $(if $(ID),--conversation $(ID))
+
+# --- checks -----------------------------------------------------------------
+lint: $(APP_VENV)/.done
+	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
+
+format: $(APP_VENV)/.done
+	$(APP_VENV)/bin/ruff format .
+	$(APP_VENV)/bin/ruff check --fix .
+
+validate: $(RASA_VENV)/.done $(APP_VENV)/.done
+	$(PYTHON) scripts/validate_data.py $(RASA)
+
+unit: setup
+	$(APP_VENV)/bin/pytest -q tests -m "not e2e"
+
+rasa-test: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests --fail-on-prediction-errors --out results/core
+	@echo "Rasa test stories: all predictions correct (results/core)."
+
+nlu-cv: $(RASA_VENV)/.done $(APP_VENV)/.done
+	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu-cv
+	$(PYTHON) scripts/nlu_report.py results/nlu-cv/intent_report.json --min-f1 0.90
+
+test: setup $(MODEL) lint validate rasa-test nlu-cv
+	$(APP_VENV)/bin/pytest -q tests
+
+bench: setup $(MODEL)
+	$(PYTHON) bench/bench_conversations.py
+
+# --- maintenance --------------------------------------------------------------
+lock:
+	@py=$$(scripts/find-python.sh); tmp=$$(mktemp -d); \
+	  "$$py" -m venv $$tmp/rasa && $$tmp/rasa/bin/pip install -q -r requirements/rasa.in && \
+	  $$tmp/rasa/bin/pip freeze > requirements/rasa.lock && \
+	  "$$py" -m venv $$tmp/app && $$tmp/app/bin/pip install -q -r requirements/app.in && \
+	  $$tmp/app/bin/pip freeze > requirements/app.lock; rm -rf $$tmp
+
+clean:
+	rm -rf $(APP_VENV) $(RASA_VENV) models var results .rasa .pytest_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""Small helpers shared by the actions: reading the tracker, reaching the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from bot.parts import PARTS
+
+
+def saving_allowed(tracker: Tracker) -> bool:
+    """True only when the candidate said yes to saving."""
+    return tracker.get_slot("consent") is True
+
+
+def current_parts(tracker: Tracker) -> dict[str, str]:
+    """The four parts as the conversation holds them now ("" for none)."""
+    return {p: tracker.get_slot(p) or "" for p in PARTS}
+
+
+def answered_parts(tracker: Tracker) -> set[str]:
+    return {p for p, text in current_parts(tracker).items() if text.strip()}
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")
+
+
+def pause_form() -> list[dict[str, Any]]:
+    """Events that set the questions aside without losing any answer."""
+    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("ask_style", None)]
+
+
+def consent_question_answered(tracker: Tracker) -> bool:
+    """Whether the consent form asked its question in this run, rather than finding
+    the answer already known (a returning candidate)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action" and event.get("name") == "action_greet":
+            return False
+        if (
+            event.get("event") == "slot"
+            and event.get("name") == "requested_slot"
+            and event.get("value") == "consent"
+        ):
+            return True
+    return False

@@ -1,0 +1,241 @@
+"""The four-part disclosure form: validating answers and everything a candidate
+can do while a question is open (tips, examples, skip, go back, stop)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import answered_parts, pause_form, saving_allowed
+from bot.answers import Problem, check_answer
+from bot.parts import PARTS, is_part, part_before
+from bot.store import drafts
+from bot.store.db import session_scope
+
+# After a failed try the question comes back as a tip; after the second, with a way out.
+NEXT_ASK_STYLE = {None: "retry", "retry": "way_out", "way_out": "way_out"}
+
+# Responses named in full so that a search for a response name finds its user.
+WHY_NOT_TAKEN = {
+    Problem.EMPTY: "utter_answer_empty",
+    Problem.NOT_AN_ANSWER: "utter_answer_not_an_answer",
+    Problem.TOO_SHORT: "utter_answer_too_short",
+    Problem.QUESTION: "utter_answer_question",
+    Problem.TOO_LONG: "utter_answer_too_long",
+}
+TIPS = {
+    "what_happened": "utter_tips_what_happened",
+    "circumstances": "utter_tips_circumstances",
+    "feelings_now": "utter_tips_feelings_now",
+    "aspirations": "utter_tips_aspirations",
+}
+EXAMPLES = {
+    "what_happened": "utter_example_what_happened",
+    "circumstances": "utter_example_circumstances",
+    "feelings_now": "utter_example_feelings_now",
+    "aspirations": "utter_example_aspirations",
+}
+
+
+def save_part(tracker: Tracker, part: str, text: str) -> None:
+    """Save one part at once (a crash mid-form loses nothing), if consent was given."""
+    if saving_allowed(tracker):
+        with session_scope() as session:
+            drafts.save_parts(session, tracker.sender_id, {part: text})
+
+
+def requested_part(tracker: Tracker) -> str | None:
+    slot = tracker.get_slot("requested_slot")
+    return slot if is_part(slot) else None
+
+
+class ValidateDisclosureForm(FormValidationAction):
+    """Checks each answer, saves good ones straight away, and re-asks gently."""
+
+    def name(self) -> str:
+        return "validate_disclosure_form"
+
+    def _validate_part(
+        self, part: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        text = value if isinstance(value, str) else None
+        check = check_answer(text)
+        if not check.ok:
+            dispatcher.utter_message(response=WHY_NOT_TAKEN[check.problem])
+            return {part: None, "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")]}
+        save_part(tracker, part, text)
+        # Seam for coaching: feedback on the saved part is given here.
+        response = "utter_part_saved" if saving_allowed(tracker) else "utter_part_noted"
+        dispatcher.utter_message(response=response)
+        return {part: text, "ask_style": None, "previous_answer": None}
+
+    async def validate_what_happened(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate_part("what_happened", value, dispatcher, tracker)
+
+    async def validate_circumstances(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate_part("circumstances", value, dispatcher, tracker)
+
+    async def validate_feelings_now(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate_part("feelings_now", value, dispatcher, tracker)
+
+    async def validate_aspirations(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return self._validate_part("aspirations", value, dispatcher, tracker)
+
+
+class ActionExplainPart(Action):
+    """Tips for the open question, or an overview of the four parts."""
+
+    def name(self) -> str:
+        return "action_explain_part"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        part = requested_part(tracker)
+        dispatcher.utter_message(response=TIPS[part] if part else "utter_explain_parts")
+        return []
+
+
+class ActionGiveExample(Action):
+    """An example answer from a made-up candidate, then a nudge to use their own words."""
+
+    def name(self) -> str:
+        return "action_give_example"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        for part in [requested_part(tracker)] if requested_part(tracker) else PARTS:
+            dispatcher.utter_message(response=EXAMPLES[part])
+        dispatcher.utter_message(response="utter_example_own_words")
+        return [SlotSet("ask_style", None)]
+
+
+class ActionSkipPart(Action):
+    """Leaves the open part for later: empty, or as it was if they were changing it."""
+
+    def name(self) -> str:
+        return "action_skip_part"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        part = requested_part(tracker)
+        if part is None:
+            dispatcher.utter_message(response="utter_nothing_to_skip")
+            return []
+        previous = tracker.get_slot("previous_answer")
+        if previous:
+            dispatcher.utter_message(response="utter_kept_previous")
+        else:
+            save_part(tracker, part, "")
+            dispatcher.utter_message(response="utter_skipped")
+        return [
+            SlotSet(part, previous or ""),
+            SlotSet("previous_answer", None),
+            SlotSet("ask_style", None),
+        ]
+
+
+class ActionRefusePart(Action):
+    """Accepts "I don't want to talk about it" and offers a way out, no pressure."""
+
+    def name(self) -> str:
+        return "action_refuse_part"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_refuse_part")
+        return [SlotSet("ask_style", "way_out")]
+
+
+def _restore_previous(tracker: Tracker) -> list[dict[str, Any]]:
+    """If they were part-way through changing a part, put the old text back."""
+    part, previous = requested_part(tracker), tracker.get_slot("previous_answer")
+    if part and previous:
+        return [SlotSet(part, previous), SlotSet("previous_answer", None)]
+    return []
+
+
+class ActionStop(Action):
+    """Stops for now. Everything answered so far stays (and is saved, with consent)."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        restored = _restore_previous(tracker)
+        dispatcher.utter_message(response="utter_stopped")
+        if answered_parts(tracker) or restored:
+            saved = "utter_stopped_saved" if saving_allowed(tracker) else "utter_stopped_not_saved"
+            dispatcher.utter_message(response=saved)
+        return [*restored, *pause_form()]
+
+
+class ActionPauseForm(Action):
+    """Sets the questions aside while the candidate confirms something else."""
+
+    def name(self) -> str:
+        return "action_pause_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [*_restore_previous(tracker), *pause_form()]
+
+
+class ActionChoosePart(Action):
+    """Asks which part to change, with a button for each."""
+
+    def name(self) -> str:
+        return "action_choose_part"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_ask_which_part")
+        return [*_restore_previous(tracker), *pause_form()]
+
+
+class ActionGoBack(Action):
+    """Opens a part again: the one named, or the one before. Other answers are kept."""
+
+    def name(self) -> str:
+        return "action_go_back"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        events = _restore_previous(tracker)
+        named = next(tracker.get_latest_entity_values("part"), None)
+        answered = answered_parts(tracker)
+        part = named if is_part(named) else part_before(requested_part(tracker), answered)
+        previous = (tracker.get_slot(part) or "").strip()
+        for event in events:  # the part being changed may be the one just restored
+            if event["name"] == part:
+                previous = event["value"]
+        if previous:
+            dispatcher.utter_message(response="utter_going_back", previous=previous)
+        else:
+            dispatcher.utter_message(response="utter_going_back_empty")
+        return [
+            *events,
+            SlotSet(part, None),
+            SlotSet("previous_answer", previous or None),
+            SlotSet("ask_style", None),
+        ]

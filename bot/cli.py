@@ -1,0 +1,110 @@
+"""The `bot` command: database, drafts, and running the assistant."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+
+from bot.config import settings
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from bot.store.db import upgrade
+
+    upgrade()
+    return 0
+
+
+def cmd_drafts_show(args: argparse.Namespace) -> int:
+    from bot.statement import titled
+    from bot.store import drafts
+    from bot.store.db import session_scope
+
+    with session_scope() as session:
+        draft = drafts.latest_draft(session, args.sender_id)
+    if args.json:
+        print(json.dumps(draft.to_json() if draft else None, ensure_ascii=False, indent=2))
+    elif draft:
+        print(f"Version {draft.version} ({draft.status}), saved {draft.created_at:%Y-%m-%d %H:%M}")
+        print()
+        print(titled(draft.parts))
+    else:
+        print("No saved draft for that conversation.", file=sys.stderr)
+    return 0 if draft else 1
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    from bot.services import Stack
+
+    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port)
+    print("Starting the action server and the Rasa server (about a minute)...")
+    stack.start()
+    try:
+        stack.wait_ready()
+    except (RuntimeError, TimeoutError) as error:
+        print(error, file=sys.stderr)
+        stack.stop()
+        return 1
+    print(f"\nThe assistant is up. Rasa REST channel: {stack.rasa_url}/webhooks/rest/webhook")
+    print("Talk to it in another terminal with:  make shell")
+    print("Press Ctrl-C to stop.")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        print("A server stopped unexpectedly; see var/log/.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        stack.stop()
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.shell import chat
+
+    asyncio.run(chat(args.rasa_url or settings().rasa_url, args.conversation))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot", description="Disclosure-coaching assistant.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    db = commands.add_parser("db", help="the application database").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="create or upgrade the schema").set_defaults(func=cmd_db_upgrade)
+
+    drafts = commands.add_parser("drafts", help="saved drafts").add_subparsers(
+        dest="drafts_command", required=True
+    )
+    show = drafts.add_parser("show", help="the latest version of a candidate's statement")
+    show.add_argument("sender_id", help="the conversation (sender) id")
+    show.add_argument("--json", action="store_true", help="print JSON (null if none)")
+    show.set_defaults(func=cmd_drafts_show)
+
+    up = commands.add_parser("up", help="start the Rasa server and the action server")
+    up.add_argument("--rasa-port", type=int, default=5005)
+    up.add_argument("--action-port", type=int, default=settings().action_server_port)
+    up.set_defaults(func=cmd_up)
+
+    shell = commands.add_parser("shell", help="chat with the running assistant")
+    shell.add_argument("--conversation", help="carry on an earlier conversation by its id")
+    shell.add_argument("--rasa-url", help="default: RASA_URL or http://127.0.0.1:5005")
+    shell.set_defaults(func=cmd_shell)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

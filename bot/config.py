@@ -1,0 +1,42 @@
+"""Settings read from the environment, with embedded defaults for `make run`.
+
+One place decides where the databases live so that the action server, the CLI
+and the Rasa server (through `endpoints.yml`) always agree.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = PROJECT_ROOT / "var"
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{VAR_DIR / name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are; every field can be overridden by an environment variable."""
+
+    database_url: str
+    tracker_store_url: str
+    rasa_url: str
+    action_server_port: int
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=os.environ.get("DATABASE_URL") or _sqlite_url("app.db"),
+            tracker_store_url=os.environ.get("TRACKER_STORE_URL") or _sqlite_url("tracker.db"),
+            rasa_url=os.environ.get("RASA_URL") or "http://127.0.0.1:5005",
+            action_server_port=int(os.environ.get("ACTION_SERVER_PORT") or 5055),
+        )
+
+
+def settings() -> Settings:
+    """The settings in force now (read fresh, so tests can set the environment)."""
+    return Settings.from_env()

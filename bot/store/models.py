@@ -1,0 +1,106 @@
+"""Database tables (SQLAlchemy 2.x typed ORM). The schema is owned by Alembic.
+
+Statements are versioned: an edit adds a `StatementVersion`, nothing is
+overwritten. "Start again" begins a new `Statement`; the old one stays.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class VersionStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class Candidate(Base):
+    """Someone being coached. Exists only once they have consented to saving."""
+
+    __tablename__ = "candidates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The conversation id the server chose for them; never chosen by a browser.
+    sender_id: Mapped[str] = mapped_column(String(128), unique=True, index=True)
+    consent_given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_active_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="candidate",
+        cascade="all, delete-orphan",
+        order_by="Statement.id",
+    )
+
+
+class Statement(Base):
+    """One disclosure statement; a candidate who starts again gets a new one."""
+
+    __tablename__ = "statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="statements")
+    versions: Mapped[list[StatementVersion]] = relationship(
+        back_populates="statement",
+        cascade="all, delete-orphan",
+        order_by="StatementVersion.number",
+    )
+
+
+class StatementVersion(Base):
+    """An immutable snapshot of the four parts. Approvals point at one of these."""
+
+    __tablename__ = "statement_versions"
+    __table_args__ = (UniqueConstraint("statement_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    what_happened: Mapped[str] = mapped_column(Text, default="")
+    circumstances: Mapped[str] = mapped_column(Text, default="")
+    feelings_now: Mapped[str] = mapped_column(Text, default="")
+    aspirations: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[VersionStatus] = mapped_column(
+        Enum(VersionStatus, name="version_status", values_callable=lambda e: [m.value for m in e]),
+        default=VersionStatus.DRAFT,
+    )
+    # Where the version came from, e.g. "chat".
+    source: Mapped[str] = mapped_column(String(32), default="chat")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    statement: Mapped[Statement] = relationship(back_populates="versions")
+
+
+class AuditEvent(Base):
+    """Who did what, when. Never holds statement text."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    # Plain id, not a foreign key: the record of a deletion outlives the candidate.
+    candidate_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,82 @@
+"""Shared fixtures: a fresh, migrated SQLite database per test, and tracker helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.config import PROJECT_ROOT
+from bot.parts import PARTS
+from bot.store.db import upgrade
+
+
+@pytest.fixture
+def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A real SQLite database with the Alembic schema, used by everything in the test."""
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    sender_id: str = "sender-1",
+    slots: dict[str, Any] | None = None,
+    intent: str | None = None,
+    text: str = "",
+    entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
+    """A rasa_sdk tracker as the Rasa server would send it to an action."""
+    all_slots = {p: None for p in PARTS}
+    all_slots.update(consent=None, ask_style=None, previous_answer=None, requested_slot=None)
+    all_slots.update(slots or {})
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0} if intent else {},
+        "entities": entities or [],
+        "text": text,
+    }
+    return Tracker.from_dict(
+        {
+            "sender_id": sender_id,
+            "slots": all_slots,
+            "latest_message": latest,
+            "events": events or [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    """The names of the responses an action uttered, in order."""
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots an action set, last value wins."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def deactivates_form(events: list[dict[str, Any]]) -> bool:
+    """Whether the action's events end the active form."""
+    return any(e.get("event") == "active_loop" and e.get("name") is None for e in events)

@@ -1,0 +1,117 @@
+import asyncio
+import time
+
+from sqlalchemy import insert
+
+from actions import statement as statement_actions
+from actions.statement import (
+    ActionDeleteData,
+    ActionFinishStatement,
+    ActionSaveStatement,
+    ActionShowStatement,
+    ActionStartAgain,
+)
+from bot.parts import PARTS
+from bot.store import drafts
+from bot.store.conversations import EVENTS, _metadata, count_events
+from bot.store.db import engine_for, session_scope
+from tests.conftest import deactivates_form, make_tracker, responses, slot_events
+
+FULL = {
+    "what_happened": "In 2019 I was convicted of theft and got a community order.",
+    "circumstances": "I was in debt and drinking a lot.",
+    "feelings_now": "I regret it. I have been sober for two years.",
+    "aspirations": "I want to work in a warehouse. I am reliable.",
+}
+
+
+def _latest(sender):
+    with session_scope() as session:
+        return drafts.latest_draft(session, sender)
+
+
+async def test_finish_shows_statement_length_and_time_and_saves(database_url, dispatcher, domain):
+    with session_scope() as session:
+        drafts.record_consent(session, "fin")
+    tracker = make_tracker("fin", slots={"consent": True, **FULL})
+    await ActionFinishStatement().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == [
+        "utter_statement_ready",
+        "utter_statement_length",
+        "utter_ask_happy",
+    ]
+    assert dispatcher.messages[0]["statement"].startswith("In 2019 I was convicted")
+    assert dispatcher.messages[1]["words"] == 40
+    assert dispatcher.messages[1]["speaking_time"] == "about 18 seconds"
+    assert _latest("fin").parts == FULL
+
+
+async def test_finish_names_the_empty_parts(dispatcher, domain):
+    tracker = make_tracker(slots={"what_happened": FULL["what_happened"], "circumstances": ""})
+    await ActionFinishStatement().run(dispatcher, tracker, domain)
+    missing = next(m for m in dispatcher.messages if m["response"] == "utter_statement_missing")
+    assert missing["missing"] == "circumstances at the time, how i feel about it now, " + (
+        "what i want to do next"
+    )
+
+
+async def test_save_confirms_only_what_is_true(database_url, dispatcher, domain):
+    with session_scope() as session:
+        drafts.record_consent(session, "sv")
+    await ActionSaveStatement().run(dispatcher, make_tracker("sv", slots={"consent": True, **FULL}), domain)
+    await ActionSaveStatement().run(dispatcher, make_tracker("nc", slots={"consent": False, **FULL}), domain)
+    assert responses(dispatcher) == ["utter_statement_saved", "utter_statement_not_saved"]
+    assert _latest("sv").parts == FULL
+    assert _latest("nc") is None
+
+
+async def test_show_statement(dispatcher, domain):
+    await ActionShowStatement().run(dispatcher, make_tracker(), domain)
+    await ActionShowStatement().run(dispatcher, make_tracker(slots=FULL), domain)
+    assert responses(dispatcher) == ["utter_no_statement_yet", "utter_show_statement"]
+    assert "I am reliable" in dispatcher.messages[1]["statement"]
+
+
+async def test_start_again_empties_the_parts_and_keeps_the_old_version(
+    database_url, dispatcher, domain
+):
+    with session_scope() as session:
+        drafts.record_consent(session, "sa")
+        drafts.save_parts(session, "sa", FULL)
+    events = await ActionStartAgain().run(
+        dispatcher, make_tracker("sa", slots={"consent": True, **FULL}), domain
+    )
+    assert all(slot_events(events)[p] is None for p in PARTS)
+    assert _latest("sa").parts == {p: "" for p in PARTS}
+    assert responses(dispatcher) == ["utter_started_again"]
+
+
+async def test_delete_removes_drafts_and_then_the_conversation(database_url, dispatcher, domain):
+    with session_scope() as session:
+        drafts.record_consent(session, "del")
+        drafts.save_parts(session, "del", FULL)
+    from bot.config import settings
+
+    url = settings().tracker_store_url
+    _metadata.create_all(engine_for(url))
+    with engine_for(url).begin() as conn:
+        conn.execute(insert(EVENTS).values(sender_id="del", type_name="user", timestamp=1.0))
+
+    events = await ActionDeleteData().run(
+        dispatcher, make_tracker("del", slots={"consent": True, **FULL}), domain
+    )
+    assert any(e["event"] == "reset_slots" for e in events)
+    assert deactivates_form(events)
+    assert responses(dispatcher) == ["utter_deleted"]
+    assert _latest("del") is None
+
+    # Rasa then stores the turn; the purge sees it and removes every event.
+    with engine_for(url).begin() as conn:
+        conn.execute(
+            insert(EVENTS).values(
+                sender_id="del", type_name="action", action_name="action_listen",
+                timestamp=time.time() + 1,
+            )
+        )  # fmt: skip
+    await asyncio.wait_for(asyncio.gather(*statement_actions._pending_purges), timeout=10)
+    assert count_events("del", url) == 0

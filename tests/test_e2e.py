@@ -1,0 +1,197 @@
+"""End to end: the real Rasa server, the real action server and a real database.
+
+One stack is started for the module (about a minute); each test holds its own
+conversation over the REST channel and checks what was stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.rest_client import send
+from bot.services import Stack
+from bot.store.conversations import count_events
+from bot.store.db import upgrade
+
+pytestmark = pytest.mark.e2e
+
+WHAT_HAPPENED = "In 2018 I was convicted of theft from a shop and got a community order"
+CIRCUMSTANCES = "I was using drugs every day and i was in a lot of debt"
+FEELINGS_NOW = "I regret it. I have been clean for two years and I volunteer at a food bank"
+ASPIRATIONS = "I want to work in a warehouse because I am reliable and I like hard work"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{tmp / 'app.db'}"
+    upgrade(database_url)
+    with Stack(
+        rasa_port=_free_port(),
+        action_port=_free_port(),
+        database_url=database_url,
+        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
+        log_dir=tmp / "log",
+    ) as running:
+        yield running
+
+
+class Conversation:
+    """One candidate talking to the assistant over REST."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = uuid.uuid4().hex
+        self.transcript: list[str] = []
+
+    async def say(self, message: str) -> str:
+        async with aiohttp.ClientSession() as http:
+            replies = await send(http, self.stack.rasa_url, self.sender, message)
+        assert replies, f"no reply to {message!r}"
+        text = "\n".join(r.get("text", "") for r in replies)
+        for forbidden in ("utter_", "action_", "{", "None"):
+            assert forbidden not in text, f"bot text shows {forbidden!r}: {text}"
+        self.transcript.append(f"> {message}\n{text}")
+        return text
+
+    def drafts_show(self) -> tuple[int, object]:
+        result = subprocess.run(
+            [str(PROJECT_ROOT / ".venv" / "bin" / "bot"), "drafts", "show", self.sender, "--json"],
+            env={**os.environ, "DATABASE_URL": self.stack.database_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        return result.returncode, json.loads(result.stdout)
+
+
+async def _consent(talk: Conversation) -> None:
+    reply = await talk.say("hello")
+    assert "computer assistant" in reply
+    assert "Can I save your answers?" in reply
+    reply = await talk.say("yes")
+    assert "four short parts" in reply
+    assert "Part 1 of 4" in reply
+
+
+async def test_a_full_conversation_is_saved(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    assert "Part 2 of 4" in await talk.say(WHAT_HAPPENED)
+    assert "Part 3 of 4" in await talk.say(CIRCUMSTANCES)
+    assert "Part 4 of 4" in await talk.say(FEELINGS_NOW)
+    reply = await talk.say(ASPIRATIONS)
+    assert "Here is your statement" in reply
+    assert WHAT_HAPPENED in reply and ASPIRATIONS in reply
+    assert "words long" in reply and "about" in reply
+    assert "saved as a draft" in await talk.say("yes")
+
+    code, draft = talk.drafts_show()
+    assert code == 0
+    assert draft["what_happened"] == WHAT_HAPPENED
+    assert draft["circumstances"] == CIRCUMSTANCES
+    assert draft["feelings_now"] == FEELINGS_NOW
+    assert draft["aspirations"] == ASPIRATIONS
+    assert draft["status"] == "draft"
+    assert draft["version"] == 4
+
+
+async def test_a_short_answer_is_retried_then_offered_a_way_out(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    first = await talk.say("theft")
+    assert "Tip:" in first
+    second = await talk.say("idk")
+    assert "skip it for now" in second
+    assert "Tip:" not in second
+    assert "No problem" in await talk.say("/skip_part")
+    code, draft = talk.drafts_show()
+    assert code == 0 and draft["what_happened"] == ""
+
+
+async def test_stopping_and_coming_back_in_a_new_session_loses_nothing(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await talk.say(WHAT_HAPPENED)
+    reply = await talk.say("I need a break")
+    assert "saved" in reply
+
+    reply = await talk.say("/session_start")
+    assert "Welcome back" in reply and "1 of the 4 parts" in reply
+    reply = await talk.say("carry on")
+    assert "Part 2 of 4" in reply
+    await talk.say(CIRCUMSTANCES)
+    code, draft = talk.drafts_show()
+    assert draft["what_happened"] == WHAT_HAPPENED
+    assert draft["circumstances"] == CIRCUMSTANCES
+
+
+async def test_going_back_changes_one_part_and_keeps_the_rest(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await talk.say(WHAT_HAPPENED)
+    await talk.say(CIRCUMSTANCES)
+    reply = await talk.say('/go_back{"part": "what_happened"}')
+    assert WHAT_HAPPENED in reply and "Part 1 of 4" in reply
+    changed = "In 2018 I was convicted of shoplifting and got a 12 month community order"
+    reply = await talk.say(changed)
+    assert "Part 3 of 4" in reply  # resumes at the next part still unanswered
+    code, draft = talk.drafts_show()
+    assert draft["what_happened"] == changed
+    assert draft["circumstances"] == CIRCUMSTANCES
+
+
+async def test_without_consent_nothing_is_saved(stack):
+    talk = Conversation(stack)
+    await talk.say("hi")
+    assert "won't save anything" in await talk.say("no")
+    await talk.say(WHAT_HAPPENED)
+    code, draft = talk.drafts_show()
+    assert code == 1 and draft is None
+
+
+async def test_delete_removes_drafts_and_conversation_then_starts_fresh(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await talk.say(WHAT_HAPPENED)
+    assert "can't be undone" in await talk.say("delete my data")
+    assert "deleted" in await talk.say("yes")
+
+    code, draft = talk.drafts_show()
+    assert code == 1 and draft is None
+    deadline = time.monotonic() + 30
+    while count_events(talk.sender, stack.tracker_store_url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert count_events(talk.sender, stack.tracker_store_url) == 0
+
+    reply = await talk.say("hello")
+    assert "Can I save your answers?" in reply
+    assert count_events(talk.sender, stack.tracker_store_url) > 0
+
+
+async def test_questions_during_a_part_are_answered_and_never_saved(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    reply = await talk.say("what happens to my data")
+    assert "delete it all" in reply
+    assert "Part 1 of 4" in reply  # the question comes back
+    reply = await talk.say("are you a real person")
+    assert "not a person" in reply
+    code, draft = talk.drafts_show()
+    assert code == 1 and draft is None
