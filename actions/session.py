@@ -27,8 +27,18 @@ def _saved_slots(sender_id: str) -> list[dict[str, Any]]:
 
 
 def _is_explicit_session_start(tracker: Tracker) -> bool:
-    last = tracker.events[-1] if tracker.events else {}
-    return last.get("event") == "user" and latest_intent(tracker) == "session_start"
+    """True when the candidate's own message asked for a new session ("/session_start").
+
+    Rasa also runs this action by itself before the first message of a session; then
+    no user message has arrived since the last action, and the message that follows
+    gets its own reply.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return latest_intent(tracker) == "session_start"
+        if event.get("event") == "action":
+            return False
+    return False
 
 
 class ActionSessionStart(Action):

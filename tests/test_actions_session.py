@@ -79,3 +79,33 @@ async def test_returning_candidate_is_not_asked_or_told_again(database_url, disp
     )
     await ActionRecordConsent().run(dispatcher, tracker, domain)
     assert dispatcher.messages == []
+
+
+async def test_automatic_session_start_after_a_break_says_nothing(database_url, dispatcher, domain):
+    # Rasa runs action_session_start itself before the first message of a new session;
+    # the previous session's last message may even have been "/session_start".
+    tracker = make_tracker(
+        intent="session_start",
+        events=[
+            {"event": "user", "text": "/session_start"},
+            {"event": "action", "name": "action_session_start"},
+            {"event": "action", "name": "action_listen"},
+        ],
+    )
+    await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+
+
+async def test_session_start_message_with_extraction_events_after_it(
+    database_url, dispatcher, domain
+):
+    tracker = make_tracker(
+        intent="session_start",
+        events=[
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": "/session_start"},
+            {"event": "user_featurization"},
+        ],
+    )
+    await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_session_start_new"]
