@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run shell train test unit rasa-test nlu-cv validate lint format bench lock clean
+.PHONY: help setup run shell train test unit rasa-test nlu-cv pg-test validate lint format bench lock clean
 
 help:
 	@echo "make run    - set up what is missing and start the assistant"
@@ -83,7 +83,13 @@ nlu-cv: $(RASA_VENV)/.done $(APP_VENV)/.done
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 3 --out results/nlu-cv
 	$(PYTHON) scripts/nlu_report.py results/nlu-cv/intent_report.json --min-f1 0.90
 
-test: setup $(MODEL) lint validate rasa-test nlu-cv
+# The storage and action suites again, on a real PostgreSQL server.
+pg-test: setup
+	scripts/with-postgres.sh $(APP_VENV)/bin/pytest -q -p no:cacheprovider \
+	  tests/test_store.py tests/test_cli.py tests/test_actions_session.py \
+	  tests/test_actions_form.py tests/test_actions_statement.py
+
+test: setup $(MODEL) lint validate rasa-test nlu-cv pg-test
 	$(APP_VENV)/bin/pytest -q tests
 
 bench: setup $(MODEL)

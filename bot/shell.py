@@ -20,8 +20,13 @@ def render(replies: list[dict]) -> list[str]:
     for reply in replies:
         if reply.get("text"):
             for paragraph in reply["text"].split("\n"):
-                print(textwrap.fill(paragraph, width=78, initial_indent="bot> ",
-                                    subsequent_indent="     ") if paragraph else "")
+                print(
+                    textwrap.fill(
+                        paragraph, width=78, initial_indent="bot> ", subsequent_indent="     "
+                    )
+                    if paragraph
+                    else ""
+                )
         for button in reply.get("buttons") or []:
             payloads.append(button["payload"])
             print(f"     [{len(payloads)}] {button['title']}")

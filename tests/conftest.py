@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import PROJECT_ROOT
 from bot.parts import PARTS
-from bot.store.db import upgrade
+from bot.store.db import engine_for, upgrade
+from bot.store.models import Base
 
 
 @pytest.fixture
 def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A real SQLite database with the Alembic schema, used by everything in the test."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    """A real, empty database with the Alembic schema, used by everything in the test.
+
+    SQLite in a temporary folder, or the server in TEST_DATABASE_URL (emptied first):
+    `make test` runs the storage suites a second time on PostgreSQL that way.
+    """
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'app.db'}"
+    if os.environ.get("TEST_DATABASE_URL"):
+        _empty(url)
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
     upgrade(url)
+    # Pooled connections may hold statements prepared against the dropped tables.
+    engine_for(url).dispose()
     return url
+
+
+def _empty(url: str) -> None:
+    """Drop every table (ours and Alembic's) so each test starts from the migrations."""
+    with engine_for(url).begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        conn.execute(text("DROP TYPE IF EXISTS version_status"))
 
 
 @pytest.fixture(scope="session")

@@ -202,3 +202,16 @@ async def test_choose_part_offers_a_button_per_part(dispatcher, domain):
     assert deactivates_form(events)
     buttons = domain["responses"]["utter_ask_which_part"][0]["buttons"]
     assert len(buttons) == 5
+
+
+async def test_pausing_for_a_confirmation_keeps_a_part_being_changed(dispatcher, domain):
+    from actions.disclosure_form import ActionPauseForm
+
+    tracker = make_tracker(
+        slots={"requested_slot": "circumstances", "previous_answer": "I was in debt."},
+        active_loop="disclosure_form",
+    )
+    events = await ActionPauseForm().run(dispatcher, tracker, domain)
+    assert slot_events(events)["circumstances"] == "I was in debt."
+    assert deactivates_form(events)
+    assert dispatcher.messages == []

@@ -58,8 +58,12 @@ async def test_finish_names_the_empty_parts(dispatcher, domain):
 async def test_save_confirms_only_what_is_true(database_url, dispatcher, domain):
     with session_scope() as session:
         drafts.record_consent(session, "sv")
-    await ActionSaveStatement().run(dispatcher, make_tracker("sv", slots={"consent": True, **FULL}), domain)
-    await ActionSaveStatement().run(dispatcher, make_tracker("nc", slots={"consent": False, **FULL}), domain)
+    await ActionSaveStatement().run(
+        dispatcher, make_tracker("sv", slots={"consent": True, **FULL}), domain
+    )
+    await ActionSaveStatement().run(
+        dispatcher, make_tracker("nc", slots={"consent": False, **FULL}), domain
+    )
     assert responses(dispatcher) == ["utter_statement_saved", "utter_statement_not_saved"]
     assert _latest("sv").parts == FULL
     assert _latest("nc") is None

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -137,7 +136,7 @@ async def test_stopping_and_coming_back_in_a_new_session_loses_nothing(stack):
     reply = await talk.say("carry on")
     assert "Part 2 of 4" in reply
     await talk.say(CIRCUMSTANCES)
-    code, draft = talk.drafts_show()
+    _, draft = talk.drafts_show()
     assert draft["what_happened"] == WHAT_HAPPENED
     assert draft["circumstances"] == CIRCUMSTANCES
 
@@ -152,7 +151,7 @@ async def test_going_back_changes_one_part_and_keeps_the_rest(stack):
     changed = "In 2018 I was convicted of shoplifting and got a 12 month community order"
     reply = await talk.say(changed)
     assert "Part 3 of 4" in reply  # resumes at the next part still unanswered
-    code, draft = talk.drafts_show()
+    _, draft = talk.drafts_show()
     assert draft["what_happened"] == changed
     assert draft["circumstances"] == CIRCUMSTANCES
 
@@ -195,3 +194,36 @@ async def test_questions_during_a_part_are_answered_and_never_saved(stack):
     assert "not a person" in reply
     code, draft = talk.drafts_show()
     assert code == 1 and draft is None
+
+
+def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
+    sender = uuid.uuid4().hex
+    typed = [
+        "hello",
+        "1",  # the first button: "Yes, save my answers"
+        WHAT_HAPPENED,
+        CIRCUMSTANCES,
+        FEELINGS_NOW,
+        ASPIRATIONS,
+        "1",  # "I'm happy with it"
+    ]
+    result = subprocess.run(
+        [
+            str(PROJECT_ROOT / ".venv" / "bin" / "bot"),
+            "shell",
+            "--rasa-url", stack.rasa_url,
+            "--conversation", sender,
+        ],
+        input="\n".join(typed) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DATABASE_URL": stack.database_url},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "[1] Yes, save my answers" in result.stdout
+    assert "saved as a draft" in result.stdout
+    talk = Conversation(stack)
+    talk.sender = sender
+    code, draft = talk.drafts_show()
+    assert code == 0 and draft["aspirations"] == ASPIRATIONS

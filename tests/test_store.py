@@ -99,3 +99,11 @@ def test_audit_never_holds_statement_text(database_url):
     with session_scope() as session:
         for event in session.scalars(select(AuditEvent)):
             assert "Jones" not in repr(event.detail)
+
+
+def test_plain_postgresql_urls_get_the_psycopg3_driver():
+    from bot.store.db import driver_url
+
+    assert driver_url("postgresql://u:p@db/app") == "postgresql+psycopg://u:p@db/app"
+    assert driver_url("postgres://u@db/app") == "postgresql+psycopg://u@db/app"
+    assert driver_url("sqlite:///var/app.db") == "sqlite:///var/app.db"

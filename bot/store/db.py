@@ -15,9 +15,22 @@ from bot.config import settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+def driver_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written without one.
+
+    The same TRACKER_STORE_URL serves Rasa (SQLAlchemy 1.4 with psycopg2) and our
+    code (SQLAlchemy 2 with psycopg 3), so the plain form is what people write.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine per database URL, reused for the life of the process."""
+    url = driver_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(url, connect_args={"timeout": 30})
@@ -65,5 +78,5 @@ def upgrade(url: str | None = None) -> None:
         _ensure_sqlite_dir(url)
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", driver_url(url).replace("%", "%%"))
     command.upgrade(config, "head")
