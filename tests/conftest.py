@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import text
 
 from bot.config import PROJECT_ROOT
 from bot.parts import PARTS
-from bot.store.db import engine_for, upgrade
+from bot.store import drafts
+from bot.store.db import engine_for, session_scope, upgrade
 from bot.store.models import Base
 
 
@@ -99,3 +100,16 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
 def deactivates_form(events: list[dict[str, Any]]) -> bool:
     """Whether the action's events end the active form."""
     return any(e.get("event") == "active_loop" and e.get("name") is None for e in events)
+
+
+def consenting(sender_id: str, parts: dict[str, str] | None = None) -> None:
+    """Store a candidate who said yes to saving, with `parts` saved if given."""
+    with session_scope() as session:
+        drafts.record_consent(session, sender_id)
+        if parts:
+            drafts.save_parts(session, sender_id, parts)
+
+
+def saved_draft(sender_id: str) -> drafts.Draft | None:
+    with session_scope() as session:
+        return drafts.latest_draft(session, sender_id)

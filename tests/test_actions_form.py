@@ -8,9 +8,14 @@ from actions.disclosure_form import (
     ActionStop,
     ValidateDisclosureForm,
 )
-from bot.store import drafts
-from bot.store.db import session_scope
-from tests.conftest import deactivates_form, make_tracker, responses, slot_events
+from tests.conftest import (
+    consenting,
+    deactivates_form,
+    make_tracker,
+    responses,
+    saved_draft,
+    slot_events,
+)
 
 
 def _answer_tracker(part, text, sender="f1", **slots):
@@ -28,30 +33,24 @@ def _answer_tracker(part, text, sender="f1", **slots):
     )
 
 
-def _saved(sender):
-    with session_scope() as session:
-        return drafts.latest_draft(session, sender)
-
-
 async def test_a_good_answer_is_saved_at_once(database_url, dispatcher, domain):
-    with session_scope() as session:
-        drafts.record_consent(session, "f1")
+    consenting("f1")
     text = "In 2019 I was convicted of theft and got a fine"
     tracker = _answer_tracker("what_happened", text, consent=True)
     events = await ValidateDisclosureForm().run(dispatcher, tracker, domain)
     assert slot_events(events)["what_happened"] == text
-    assert _saved("f1").parts["what_happened"] == text
+    assert saved_draft("f1").parts["what_happened"] == text
     assert responses(dispatcher) == ["utter_part_saved"]
 
 
-async def test_without_consent_a_good_answer_is_kept_but_not_saved(
+async def test_without_consent_a_good_answer_is_kept_but_notsaved_draft(
     database_url, dispatcher, domain
 ):
     text = "I was using drugs and I was in debt"
     tracker = _answer_tracker("circumstances", text, sender="nc", consent=False)
     events = await ValidateDisclosureForm().run(dispatcher, tracker, domain)
     assert slot_events(events)["circumstances"] == text
-    assert _saved("nc") is None
+    assert saved_draft("nc") is None
     assert responses(dispatcher) == ["utter_part_noted"]
 
 
@@ -92,9 +91,7 @@ async def test_tips_with_no_open_question_explain_the_parts(dispatcher, domain):
 
 
 async def test_skip_stores_the_part_empty(database_url, dispatcher, domain):
-    with session_scope() as session:
-        drafts.record_consent(session, "sk")
-        drafts.save_parts(session, "sk", {"what_happened": "I stole a car in 2019."})
+    consenting("sk", {"what_happened": "I stole a car in 2019."})
     tracker = make_tracker(
         "sk",
         slots={
@@ -105,7 +102,7 @@ async def test_skip_stores_the_part_empty(database_url, dispatcher, domain):
     )
     events = await ActionSkipPart().run(dispatcher, tracker, domain)
     assert slot_events(events)["circumstances"] == ""
-    assert _saved("sk").parts == {
+    assert saved_draft("sk").parts == {
         "what_happened": "I stole a car in 2019.",
         "circumstances": "",
         "feelings_now": "",
@@ -134,13 +131,12 @@ async def test_refusing_offers_the_way_out(dispatcher, domain):
     assert responses(dispatcher) == ["utter_refuse_part"]
 
 
+TWO_ANSWERED = {"what_happened": "I stole a car.", "circumstances": "I was in debt."}
+
+
 async def test_go_back_to_a_named_part_keeps_every_other_answer(dispatcher, domain):
     tracker = make_tracker(
-        slots={
-            "requested_slot": "feelings_now",
-            "what_happened": "I stole a car.",
-            "circumstances": "I was in debt.",
-        },
+        slots={"requested_slot": "feelings_now", **TWO_ANSWERED},
         intent="go_back",
         entities=[{"entity": "part", "value": "what_happened"}],
     )
@@ -154,11 +150,7 @@ async def test_go_back_to_a_named_part_keeps_every_other_answer(dispatcher, doma
 
 async def test_go_back_without_a_part_opens_the_one_before(dispatcher, domain):
     tracker = make_tracker(
-        slots={
-            "requested_slot": "feelings_now",
-            "what_happened": "I stole a car.",
-            "circumstances": "I was in debt.",
-        },
+        slots={"requested_slot": "feelings_now", **TWO_ANSWERED},
         intent="go_back",
     )
     events = await ActionGoBack().run(dispatcher, tracker, domain)

@@ -12,10 +12,16 @@ from actions.statement import (
     ActionStartAgain,
 )
 from bot.parts import PARTS
-from bot.store import drafts
 from bot.store.conversations import EVENTS, _metadata, count_events
-from bot.store.db import engine_for, session_scope
-from tests.conftest import deactivates_form, make_tracker, responses, slot_events
+from bot.store.db import engine_for
+from tests.conftest import (
+    consenting,
+    deactivates_form,
+    make_tracker,
+    responses,
+    saved_draft,
+    slot_events,
+)
 
 FULL = {
     "what_happened": "In 2019 I was convicted of theft and got a community order.",
@@ -25,14 +31,8 @@ FULL = {
 }
 
 
-def _latest(sender):
-    with session_scope() as session:
-        return drafts.latest_draft(session, sender)
-
-
 async def test_finish_shows_statement_length_and_time_and_saves(database_url, dispatcher, domain):
-    with session_scope() as session:
-        drafts.record_consent(session, "fin")
+    consenting("fin")
     tracker = make_tracker("fin", slots={"consent": True, **FULL})
     await ActionFinishStatement().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == [
@@ -43,7 +43,7 @@ async def test_finish_shows_statement_length_and_time_and_saves(database_url, di
     assert dispatcher.messages[0]["statement"].startswith("In 2019 I was convicted")
     assert dispatcher.messages[1]["words"] == 40
     assert dispatcher.messages[1]["speaking_time"] == "about 18 seconds"
-    assert _latest("fin").parts == FULL
+    assert saved_draft("fin").parts == FULL
 
 
 async def test_finish_names_the_empty_parts(dispatcher, domain):
@@ -56,8 +56,7 @@ async def test_finish_names_the_empty_parts(dispatcher, domain):
 
 
 async def test_save_confirms_only_what_is_true(database_url, dispatcher, domain):
-    with session_scope() as session:
-        drafts.record_consent(session, "sv")
+    consenting("sv")
     await ActionSaveStatement().run(
         dispatcher, make_tracker("sv", slots={"consent": True, **FULL}), domain
     )
@@ -65,8 +64,8 @@ async def test_save_confirms_only_what_is_true(database_url, dispatcher, domain)
         dispatcher, make_tracker("nc", slots={"consent": False, **FULL}), domain
     )
     assert responses(dispatcher) == ["utter_statement_saved", "utter_statement_not_saved"]
-    assert _latest("sv").parts == FULL
-    assert _latest("nc") is None
+    assert saved_draft("sv").parts == FULL
+    assert saved_draft("nc") is None
 
 
 async def test_show_statement(dispatcher, domain):
@@ -79,21 +78,17 @@ async def test_show_statement(dispatcher, domain):
 async def test_start_again_empties_the_parts_and_keeps_the_old_version(
     database_url, dispatcher, domain
 ):
-    with session_scope() as session:
-        drafts.record_consent(session, "sa")
-        drafts.save_parts(session, "sa", FULL)
+    consenting("sa", FULL)
     events = await ActionStartAgain().run(
         dispatcher, make_tracker("sa", slots={"consent": True, **FULL}), domain
     )
     assert all(slot_events(events)[p] is None for p in PARTS)
-    assert _latest("sa").parts == {p: "" for p in PARTS}
+    assert saved_draft("sa").parts == {p: "" for p in PARTS}
     assert responses(dispatcher) == ["utter_started_again"]
 
 
 async def test_delete_removes_drafts_and_then_the_conversation(database_url, dispatcher, domain):
-    with session_scope() as session:
-        drafts.record_consent(session, "del")
-        drafts.save_parts(session, "del", FULL)
+    consenting("del", FULL)
     from bot.config import settings
 
     url = settings().tracker_store_url
@@ -107,7 +102,7 @@ async def test_delete_removes_drafts_and_then_the_conversation(database_url, dis
     assert any(e["event"] == "reset_slots" for e in events)
     assert deactivates_form(events)
     assert responses(dispatcher) == ["utter_deleted"]
-    assert _latest("del") is None
+    assert saved_draft("del") is None
 
     # Rasa then stores the turn; the purge sees it and removes every event.
     with engine_for(url).begin() as conn:
