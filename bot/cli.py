@@ -37,6 +37,11 @@ def cmd_drafts_show(args: argparse.Namespace) -> int:
     return 0 if draft else 1
 
 
+def _stop_on_signal(*_: object) -> None:
+    """SIGTERM stops `bot up` the same way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from bot.services import Stack
 
@@ -52,7 +57,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     print(f"\nThe assistant is up. Rasa REST channel: {stack.rasa_url}/webhooks/rest/webhook")
     print("Talk to it in another terminal with:  make shell")
     print("Press Ctrl-C to stop.")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
