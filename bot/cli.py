@@ -77,6 +77,32 @@ def cmd_shell(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_SPENT_INPUT = 1_000_000  # bytes; far more than any real record
+
+
+def cmd_spent(args: argparse.Namespace) -> int:
+    """The `bot spent` contract: JSON in on stdin, JSON out, exit 2 on bad input."""
+    from bot.spent import InputError, check_json
+
+    raw = sys.stdin.buffer.read(MAX_SPENT_INPUT + 1)
+    try:
+        if len(raw) > MAX_SPENT_INPUT:
+            raise InputError("input", f"larger than {MAX_SPENT_INPUT} bytes")
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except json.JSONDecodeError as error:
+            where = f"line {error.lineno}, column {error.colno}"
+            raise InputError("input", f"not valid JSON ({where})") from None
+        except (UnicodeDecodeError, RecursionError):
+            raise InputError("input", "not valid JSON in UTF-8, or nested too deeply") from None
+        result = check_json(data)
+    except InputError as error:
+        print(f"bot spent: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="Disclosure-coaching assistant.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -93,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("sender_id", help="the conversation (sender) id")
     show.add_argument("--json", action="store_true", help="print JSON (null if none)")
     show.set_defaults(func=cmd_drafts_show)
+
+    spent = commands.add_parser(
+        "spent",
+        help="when convictions become spent (JSON on stdin, see spent-checker.md)",
+    )
+    spent.set_defaults(func=cmd_spent)
 
     up = commands.add_parser("up", help="start the Rasa server and the action server")
     up.add_argument("--rasa-port", type=int, default=5005)
