@@ -74,7 +74,7 @@ class ActionGreet(Action):
     ) -> list[dict[str, Any]]:
         if tracker.get_slot("consent") is None:
             dispatcher.utter_message(response="utter_greet_new")
-        elif latest_intent(tracker) == "start_statement":
+        elif latest_intent(tracker) in ("start_statement", "skip_part"):
             dispatcher.utter_message(response="utter_carry_on")
         else:
             dispatcher.utter_message(
@@ -100,6 +100,8 @@ class ActionRecordConsent(Action):
             else:
                 dispatcher.utter_message(response="utter_consent_declined")
             dispatcher.utter_message(response="utter_explain_parts")
+            if not tracker.get_slot("spent_checked"):
+                dispatcher.utter_message(response="utter_offer_spent_check")
         elif not answered_parts(tracker):
             dispatcher.utter_message(response="utter_explain_parts")
         return []

@@ -87,6 +87,33 @@ def make_tracker(
     )
 
 
+def form_answer_tracker(
+    form: str, slot: str, text: str, sender_id: str, intent: str, slots: dict[str, Any]
+) -> Tracker:
+    """The tracker a form's validation sees right after the candidate answered `slot`."""
+    return make_tracker(
+        sender_id,
+        slots={**slots, "requested_slot": slot, slot: text},
+        intent=intent,
+        text=text,
+        active_loop=form,
+        events=[
+            {"event": "user", "text": text},
+            {"event": "slot", "name": slot, "value": text},
+        ],
+    )
+
+
+# Two convictions as the spent checker's chat keeps them: a conditional discharge
+# dragged through by a community order (worked example 5 of spent-checker.md).
+SPENT_DRAG_ANSWERS = [
+    {"date": "2017-01-25", "precision": "day", "under_18": False,
+     "outcome": "conditional_discharge", "length": "2 years"},
+    {"date": "2018-12-10", "precision": "day", "under_18": False,
+     "outcome": "community_order", "length": "12 months"},
+]  # fmt: skip
+
+
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     """The names of the responses an action uttered, in order."""
     return [m.get("response") for m in dispatcher.messages]

@@ -11,6 +11,7 @@ from actions.disclosure_form import (
 from tests.conftest import (
     consenting,
     deactivates_form,
+    form_answer_tracker,
     make_tracker,
     responses,
     saved_draft,
@@ -19,18 +20,7 @@ from tests.conftest import (
 
 
 def _answer_tracker(part, text, sender="f1", **slots):
-    """The tracker the form's validation sees right after the candidate answered `part`."""
-    return make_tracker(
-        sender,
-        slots={"requested_slot": part, part: text, **slots},
-        intent="answer",
-        text=text,
-        active_loop="disclosure_form",
-        events=[
-            {"event": "user", "text": text},
-            {"event": "slot", "name": part, "value": text},
-        ],
-    )
+    return form_answer_tracker("disclosure_form", part, text, sender, "answer", slots)
 
 
 async def test_a_good_answer_is_saved_at_once(database_url, dispatcher, domain):

@@ -58,7 +58,11 @@ def _consent_events(value):
 async def test_yes_to_saving_creates_the_candidate(database_url, dispatcher, domain):
     tracker = make_tracker("c1", slots={"consent": True}, events=_consent_events(True))
     await ActionRecordConsent().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_consent_given", "utter_explain_parts"]
+    assert responses(dispatcher) == [
+        "utter_consent_given",
+        "utter_explain_parts",
+        "utter_offer_spent_check",
+    ]
     with session_scope() as session:
         assert drafts.find_candidate(session, "c1") is not None
 
@@ -66,7 +70,11 @@ async def test_yes_to_saving_creates_the_candidate(database_url, dispatcher, dom
 async def test_no_to_saving_creates_nothing(database_url, dispatcher, domain):
     tracker = make_tracker("c2", slots={"consent": False}, events=_consent_events(False))
     await ActionRecordConsent().run(dispatcher, tracker, domain)
-    assert responses(dispatcher) == ["utter_consent_declined", "utter_explain_parts"]
+    assert responses(dispatcher) == [
+        "utter_consent_declined",
+        "utter_explain_parts",
+        "utter_offer_spent_check",
+    ]
     with session_scope() as session:
         assert drafts.find_candidate(session, "c2") is None
 

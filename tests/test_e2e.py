@@ -227,3 +227,35 @@ def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
     talk.sender = sender
     code, draft = talk.drafts_show()
     assert code == 0 and draft["aspirations"] == ASPIRATIONS
+
+
+async def test_the_spent_check_with_drag_through_then_the_statement(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    assert "tell an employer at all" in talk.transcript[-1]
+    assert "England or Wales" in await talk.say("/check_spent")
+    assert "When were you convicted" in await talk.say("England")
+    assert "under 18" in await talk.say("25/01/2017")
+    assert "What did you get?" in await talk.say("no")
+    assert "How long" in await talk.say("Conditional discharge")
+    assert "another conviction" in await talk.say("2 years")
+    assert "other conviction" in await talk.say("yes")
+    assert "under 18" in await talk.say("10 December 2018")
+    await talk.say("no, I was an adult")
+    assert "How long" in await talk.say("community order")
+    assert "another conviction" in await talk.say("12 months")
+    result = await talk.say("no")
+    assert result.count("since 10 December 2019") == 2
+    assert "drag-through" in result and "not legal advice" in result
+    assert "statement now?" in result
+    assert "Part 1 of 4" in await talk.say("/start_statement")
+
+
+async def test_the_spent_check_can_be_skipped_for_the_statement(stack):
+    talk = Conversation(stack)
+    reply = await talk.say("do I have to tell employers about my conviction")
+    assert "spent" in reply and "England or Wales" in reply
+    assert "When were you convicted" in await talk.say("Wales")
+    assert "I couldn't read that as a date" in await talk.say("a long time ago")
+    reply = await talk.say("skip")
+    assert "Can I save your answers?" in reply

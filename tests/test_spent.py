@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.spent import InputError, check_json
@@ -305,6 +305,16 @@ def test_a_never_spent_sentence_after_the_earlier_one_is_spent_leaves_it_alone()
     assert spent_on(fine, life) == ["2011-01-01", "never"]
 
 
+def test_a_never_spent_sentence_does_not_drag_a_conviction_that_came_after_it():
+    # A holds B unspent; C (never spent) comes while A is unspent, so A is never
+    # spent, but B came after C and keeps the ordinary drag-through date.
+    a = one("2000-01-01", {"type": "suspended_custody", "length": {"days": 3}})  # 2001-01-04
+    b = one("2000-01-02", {"type": "custody", "length": {"days": 1}})  # 2001-01-03
+    c = one("2000-01-01", {"type": "custody", "length": {"years": 5}, "schedule_18": True})
+    assert spent_on(a, b, c) == ["never", "2001-01-04", "never"]
+    assert spent_on(c, b, a) == ["never", "2001-01-04", "never"]  # order does not matter
+
+
 def test_cautions_never_drag_and_are_never_dragged():
     caution = one("2018-02-01", {"type": "conditional_caution"})  # 2018-05-01
     custody = one("2018-01-01", {"type": "custody", "length": {"months": 6}})  # 2019-07-01
@@ -535,6 +545,7 @@ def test_a_longer_sentence_is_never_spent_earlier(
     assert later_or_same(result(amount + extra), result(amount))
 
 
+@settings(max_examples=300)
 @given(existing=st.lists(convictions(), min_size=1, max_size=4), added=convictions())
 def test_adding_a_conviction_never_makes_another_spent_sooner(existing, added):
     before = spent_on(*existing)
@@ -542,6 +553,15 @@ def test_adding_a_conviction_never_makes_another_spent_sooner(existing, added):
     assert len(after) == len(before) + 1
     for old, new in zip(before, after, strict=False):
         assert later_or_same(new, old)
+
+
+@given(existing=st.lists(convictions(), min_size=1, max_size=4), data=st.randoms())
+def test_input_order_does_not_change_any_result(existing, data):
+    shuffled = list(range(len(existing)))
+    data.shuffle(shuffled)
+    results = spent_on(*existing)
+    reordered = spent_on(*[existing[i] for i in shuffled])
+    assert [results[i] for i in shuffled] == reordered
 
 
 @given(conviction=convictions())

@@ -11,9 +11,10 @@ later conviction; cautions neither drag nor are dragged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.spent.model import Conviction, Request
-from bot.spent.outcome import Outcome
+from bot.spent.outcome import NEVER, Outcome
 from bot.spent.rules import drags, is_caution, sentence_spent
 
 
@@ -32,10 +33,12 @@ def dragging_outcome(conviction: Conviction) -> Outcome | None:
 
 @dataclass
 class _Group:
-    """Convictions held unspent together, and the day the last of them ends."""
+    """Convictions held unspent together: the last day of their (finite) periods,
+    and the members a never-spent sentence caught while they were unspent."""
 
-    ends: Outcome
+    ends: date | None
     members: list[int] = field(default_factory=list)
+    never: set[int] = field(default_factory=set)
 
 
 def spent_outcomes(request: Request) -> list[Outcome]:
@@ -43,8 +46,10 @@ def spent_outcomes(request: Request) -> list[Outcome]:
     convictions = request.convictions
     outcomes = [own_outcome(c) for c in convictions]
     windows = [dragging_outcome(c) for c in convictions]
+    # By date; on the same day the never-spent come last, so they catch the others.
     order = sorted(
-        (i for i, w in enumerate(windows) if w is not None), key=lambda i: convictions[i].date
+        (i for i, w in enumerate(windows) if w is not None),
+        key=lambda i: (convictions[i].date, windows[i] == NEVER),
     )
     groups: list[_Group] = []
     for i in order:
@@ -52,12 +57,18 @@ def spent_outcomes(request: Request) -> list[Outcome]:
         assert window is not None
         last = groups[-1] if groups else None
         # Conservative: a conviction on or before the day the group ends falls inside it.
-        if last and last.ends.is_date and convictions[i].date <= last.ends.on:
+        if last and last.ends is not None and convictions[i].date <= last.ends:
+            if window == NEVER:
+                last.never.update(last.members)  # earlier unspent ones are never spent now
+            else:
+                last.ends = max(last.ends, window.on)
             last.members.append(i)
-            last.ends = max(last.ends, window)
         else:
-            groups.append(_Group(ends=window, members=[i]))
+            groups.append(_Group(ends=window.on if window.is_date else None, members=[i]))
     for group in groups:
         for i in group.members:
-            outcomes[i] = max(outcomes[i], group.ends)
+            if i in group.never:
+                outcomes[i] = NEVER
+            elif group.ends is not None:
+                outcomes[i] = max(outcomes[i], Outcome.on_day(group.ends))
     return outcomes
