@@ -82,6 +82,8 @@ class ValidateSpentForm(FormValidationAction):
     def _validate(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
+        if value is None:
+            return {}  # cleared by starting the check, not answered: nothing to read
         text = value if isinstance(value, str) else ""
         kept = read_answer(slot, text, _answers(tracker), date.today())
         if kept is None or kept == LENGTH_NEEDED:
@@ -119,7 +121,7 @@ class ValidateSpentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         result = self._validate("spent_another", value, dispatcher, tracker)
-        if result["spent_another"] is None:
+        if result.get("spent_another") is None:
             return result
         kept = [
             *(tracker.get_slot("spent_convictions") or []),

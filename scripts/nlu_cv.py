@@ -24,13 +24,14 @@ def main() -> None:
     parser.add_argument("--out", default="results/nlu-cv")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--config", default="config.yml")
     args = parser.parse_args()
 
     np.random.seed(args.seed)
     from rasa.__main__ import main as rasa_main
 
     sys.argv = [
-        "rasa", "test", "nlu", "--nlu", "data", "--config", "config.yml",
+        "rasa", "test", "nlu", "--nlu", "data", "--config", args.config,
         "--cross-validation", "--folds", str(args.folds), "--out", args.out,
     ]  # fmt: skip
     rasa_main()

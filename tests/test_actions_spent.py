@@ -63,6 +63,16 @@ async def test_an_unreadable_answer_is_asked_again_then_with_a_way_out(dispatche
     assert second["ask_style"] == "way_out"
 
 
+async def test_slots_cleared_when_the_check_starts_are_not_read_as_answers(dispatcher, domain):
+    events = [{"event": "user", "text": "check first"}] + [
+        {"event": "slot", "name": slot, "value": None} for slot in EMPTY
+    ]
+    tracker = make_tracker("s1", slots=EMPTY, intent="check_spent", text="check first",
+                           active_loop="spent_form", events=events)  # fmt: skip
+    await ValidateSpentForm().run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+
+
 async def test_custody_without_a_length_is_asked_again(dispatcher, domain):
     answers = dict(spent_place="england_wales", spent_date="2019-03-31|day",
                    spent_under_18="no", spent_outcome="custody")  # fmt: skip

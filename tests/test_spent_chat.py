@@ -32,6 +32,9 @@ TODAY = date(2026, 11, 22)
         ("2017", "2017-12-31", "year"),
         ("around 2026", "2026-11-22", "year"),  # never later than today
         ("November 2026", "2026-11-22", "month"),
+        ("last year", "2025-12-31", "year"),
+        ("about 3 years ago", "2023-12-31", "year"),
+        ("two years ago", "2024-12-31", "year"),
     ],
 )
 def test_dates_are_read_the_british_way_and_late_when_vague(text, day, precision):

@@ -100,14 +100,28 @@ def _when(year: int, month: int | None, day: int | None, today: date) -> When | 
         return None
 
 
+def _relative(text: str, today: date) -> When | None:
+    """ "this year", "last year", "3 years ago": the year only, so approximate."""
+    if text == "this year":
+        return _when(today.year, None, None, today)
+    if text == "last year":
+        return _when(today.year - 1, None, None, today)
+    pattern = r"(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r") years? ago"
+    if m := re.fullmatch(pattern, text):
+        years = int(m[1]) if m[1].isdigit() else NUMBER_WORDS[m[1]]
+        return _when(today.year - years, None, None, today)
+    return None
+
+
 def read_when(text: str, today: date) -> When | None:
-    """A conviction date from "25/01/2017", "25 Jan 2017", "January 2017" or "2017".
+    """A conviction date from "25/01/2017", "25 Jan 2017", "January 2017", "2017"
+    or "3 years ago".
 
     Returns None when there is no date, when it is impossible, or when it is in
     the future or before 1900.
     """
     cleaned = normalise(text).replace("about ", "").replace("around ", "").strip()
-    when = _numeric(cleaned, today) or _worded(cleaned, today)
+    when = _numeric(cleaned, today) or _worded(cleaned, today) or _relative(cleaned, today)
     if when is None or when.day.year < EARLIEST_YEAR:
         return None
     return when
