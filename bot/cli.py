@@ -44,9 +44,12 @@ def _stop_on_signal(*_: object) -> None:
 
 def cmd_up(args: argparse.Namespace) -> int:
     from bot.services import Stack
+    from bot.store import access
+    from bot.store.db import session_scope, upgrade
 
-    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port)
-    print("Starting the action server and the Rasa server (about a minute)...")
+    upgrade()
+    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
+    print("Starting the web app, the action server and the Rasa server (about a minute)...")
     stack.start()
     try:
         stack.wait_ready()
@@ -54,8 +57,12 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         stack.stop()
         return 1
-    print(f"\nThe assistant is up. Rasa REST channel: {stack.rasa_url}/webhooks/rest/webhook")
-    print("Talk to it in another terminal with:  make shell")
+    with session_scope() as session:
+        token, _ = access.create_invite(session, "demo caseworker")
+    public = settings().public_url
+    print(f"\nThe assistant is up. Open {public}/ in your browser.")
+    print(f"A demo candidate's invite link: {public}/invite/{token}")
+    print("Or chat in a terminal:  make shell")
     print("Press Ctrl-C to stop.")
     signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
@@ -103,6 +110,28 @@ def cmd_spent(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_web(args: argparse.Namespace) -> int:
+    """Serve the website (the only process that listens beyond localhost)."""
+    from aiohttp import web
+
+    from bot.web.app import create_app
+
+    web.run_app(create_app(), host=args.host, port=args.port, print=None, access_log=None)
+    return 0
+
+
+def cmd_invite_create(args: argparse.Namespace) -> int:
+    """A caseworker's invite link for a new candidate (shown once)."""
+    from bot.store import access
+    from bot.store.db import session_scope
+
+    with session_scope() as session:
+        token, _ = access.create_invite(session, args.caseworker)
+    base = args.base_url or settings().public_url
+    print(f"{base}/invite/{token}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bot", description="Disclosure-coaching assistant.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -126,9 +155,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     spent.set_defaults(func=cmd_spent)
 
+    web_cmd = commands.add_parser("web", help="serve the website")
+    web_cmd.add_argument("--host", default="0.0.0.0")
+    web_cmd.add_argument("--port", type=int, default=settings().web_port)
+    web_cmd.set_defaults(func=cmd_web)
+
+    invite = commands.add_parser("invite", help="invite links").add_subparsers(
+        dest="invite_command", required=True
+    )
+    create = invite.add_parser("create", help="a new candidate's invite link (shown once)")
+    create.add_argument("--caseworker", required=True, help="who reviews this candidate")
+    create.add_argument("--base-url", help="default: PUBLIC_URL or http://127.0.0.1:8000")
+    create.set_defaults(func=cmd_invite_create)
+
     up = commands.add_parser("up", help="start the Rasa server and the action server")
     up.add_argument("--rasa-port", type=int, default=5005)
     up.add_argument("--action-port", type=int, default=settings().action_server_port)
+    up.add_argument("--web-port", type=int, default=settings().web_port)
     up.set_defaults(func=cmd_up)
 
     shell = commands.add_parser("shell", help="chat with the running assistant")

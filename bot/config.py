@@ -26,6 +26,9 @@ class Settings:
     tracker_store_url: str
     rasa_url: str
     action_server_port: int
+    web_port: int
+    # The site's address as people see it (invite links, allowed Origin).
+    public_url: str
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -34,6 +37,9 @@ class Settings:
             tracker_store_url=os.environ.get("TRACKER_STORE_URL") or _sqlite_url("tracker.db"),
             rasa_url=os.environ.get("RASA_URL") or "http://127.0.0.1:5005",
             action_server_port=int(os.environ.get("ACTION_SERVER_PORT") or 5055),
+            web_port=int(os.environ.get("WEB_PORT") or 8000),
+            public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/")
+            or f"http://127.0.0.1:{int(os.environ.get('WEB_PORT') or 8000)}",
         )
 
 

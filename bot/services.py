@@ -1,7 +1,8 @@
-"""Starting and stopping the Rasa server and the action server as one stack.
+"""Starting and stopping the product's processes as one stack.
 
 Used by `bot up`, by the end-to-end tests and by the benchmark, so all three run
-the product the same way. Both servers listen on 127.0.0.1 only.
+the product the same way. The Rasa server and the action server listen on
+127.0.0.1 only; the web app (when a web port is given) is the one public process.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ class Stack:
     action_port: int = 5055
     database_url: str | None = None
     tracker_store_url: str | None = None
+    web_port: int | None = None
+    web_host: str = "0.0.0.0"
     log_dir: Path = PROJECT_ROOT / "var" / "log"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -42,6 +45,10 @@ class Stack:
     def action_url(self) -> str:
         return f"http://{LOCALHOST}:{self.action_port}"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://{LOCALHOST}:{self.web_port}"
+
     def environment(self) -> dict[str, str]:
         """The variables every process of the stack shares (endpoints.yml reads them)."""
         current = settings()
@@ -50,6 +57,8 @@ class Stack:
             DATABASE_URL=self.database_url or current.database_url,
             TRACKER_STORE_URL=self.tracker_store_url or current.tracker_store_url,
             ACTION_ENDPOINT_URL=f"{self.action_url}/webhook",
+            ACTION_SERVER_PORT=str(self.action_port),
+            RASA_URL=self.rasa_url,
             SANIC_HOST=LOCALHOST,
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
@@ -78,6 +87,13 @@ class Stack:
             ],
             env,
         )  # fmt: skip
+        if self.web_port:
+            self._spawn(
+                "web",
+                [sys.executable, "-m", "bot.cli", "web",
+                 "--host", self.web_host, "--port", str(self.web_port)],
+                env,
+            )  # fmt: skip
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
         log = open(self.log_dir / f"{name}-{self.rasa_port}.log", "ab")  # noqa: SIM115
@@ -95,6 +111,8 @@ class Stack:
         """Block until both servers answer; raise with the log's tail if one dies."""
         deadline = time.monotonic() + timeout
         checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/"}
+        if self.web_port:
+            checks["web"] = f"{self.web_url}/"
         pending = dict(checks)
         while pending:
             for name, url in list(pending.items()):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from sqlalchemy import text
 
 from bot.config import PROJECT_ROOT
 from bot.parts import PARTS
+from bot.services import Stack
 from bot.store import drafts
 from bot.store.db import engine_for, session_scope, upgrade
 from bot.store.models import Base
@@ -43,6 +46,33 @@ def _empty(url: str) -> None:
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         conn.execute(text("DROP TYPE IF EXISTS version_status"))
+        conn.execute(text("DROP TYPE IF EXISTS key_kind"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The real Rasa server and action server on free ports, with their own databases.
+
+    Started once for the whole test run (about a minute); each test holds its own
+    conversations, so they do not interfere.
+    """
+    tmp = tmp_path_factory.mktemp("stack")
+    database_url = f"sqlite:///{tmp / 'app.db'}"
+    upgrade(database_url)
+    with Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        database_url=database_url,
+        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
+        log_dir=tmp / "log",
+    ) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 import uuid
@@ -20,7 +19,6 @@ from bot.config import PROJECT_ROOT
 from bot.rest_client import send
 from bot.services import Stack
 from bot.store.conversations import count_events
-from bot.store.db import upgrade
 
 pytestmark = pytest.mark.e2e
 
@@ -28,27 +26,6 @@ WHAT_HAPPENED = "In 2018 I was convicted of theft from a shop and got a communit
 CIRCUMSTANCES = "I was using drugs every day and i was in a lot of debt"
 FEELINGS_NOW = "I regret it. I have been clean for two years and I volunteer at a food bank"
 ASPIRATIONS = "I want to work in a warehouse because I am reliable and I like hard work"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{tmp / 'app.db'}"
-    upgrade(database_url)
-    with Stack(
-        rasa_port=_free_port(),
-        action_port=_free_port(),
-        database_url=database_url,
-        tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
-        log_dir=tmp / "log",
-    ) as running:
-        yield running
 
 
 class Conversation:

@@ -1,4 +1,7 @@
-"""Deleting a candidate's conversation history from Rasa's SQL tracker store.
+"""Reading and deleting a candidate's conversation in Rasa's SQL tracker store.
+
+The chat page restores a conversation from here (`transcript`), so nothing of
+the conversation is stored twice.
 
 Rasa writes a turn's events in one go when the turn ends, and on saving it
 re-adds every event its in-memory tracker holds that the table lacks. Deleting
@@ -10,10 +13,11 @@ until the turn that asked for deletion has been written, then removes every row.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, func, select
+from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 
 from bot.config import settings
 from bot.store.db import engine_for
@@ -30,6 +34,7 @@ EVENTS = Table(
     Column("type_name", String(255)),
     Column("timestamp", Float),
     Column("action_name", String(255)),
+    Column("data", Text),
 )
 
 
@@ -46,6 +51,38 @@ def count_events(sender_id: str, url: str | None = None) -> int:
         return conn.scalar(
             select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)
         )
+
+
+# User messages that are the page's own commands, not something the candidate said.
+HIDDEN_MESSAGES = ("/session_start",)
+
+
+def transcript(sender_id: str, url: str | None = None) -> list[dict]:
+    """The conversation as the chat page shows it: who said what, with buttons.
+
+    A pressed button's payload ("/check_spent") is shown as its title.
+    """
+    engine = _engine(url)
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "events"):
+            return []
+        rows = conn.execute(
+            select(EVENTS.c.type_name, EVENTS.c.data)
+            .where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name.in_(("user", "bot")))
+            .order_by(EVENTS.c.id)
+        ).all()
+    messages: list[dict] = []
+    titles: dict[str, str] = {}
+    for type_name, data in rows:
+        event = json.loads(data or "{}")
+        text = event.get("text") or ""
+        if type_name == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            titles.update({b.get("payload"): b.get("title") for b in buttons})
+            messages.append({"from": "bot", "text": text, "buttons": buttons})
+        elif text and text not in HIDDEN_MESSAGES:
+            messages.append({"from": "user", "text": titles.get(text, text)})
+    return messages
 
 
 def delete_conversation(sender_id: str, url: str | None = None) -> int:

@@ -104,3 +104,41 @@ class AuditEvent(Base):
     # Plain id, not a foreign key: the record of a deletion outlives the candidate.
     candidate_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class KeyKind(str, enum.Enum):
+    INVITE = "invite"  # a link a caseworker gave to one candidate
+    PRACTICE = "practice"  # a resume code for someone practising without an invite
+
+
+class ConversationKey(Base):
+    """What opens a conversation from a browser: an invite link or a resume code.
+
+    Only a hash of the key is stored, so a copy of the database opens nothing.
+    The conversation's sender id is chosen here, by the server.
+    """
+
+    __tablename__ = "conversation_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[KeyKind] = mapped_column(
+        Enum(KeyKind, name="key_kind", values_callable=lambda e: [m.value for m in e])
+    )
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    sender_id: Mapped[str] = mapped_column(String(128), unique=True)
+    # Who the candidate's drafts go to; empty for practice, which nobody reviews.
+    caseworker: Mapped[str] = mapped_column(String(128), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; this holds its hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,156 @@
+"""The chat page's JSON API. The browser never sees or chooses a sender id: the
+session cookie says whose conversation it is."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.parts import PARTS
+from bot.rest_client import send
+from bot.store import drafts
+from bot.store.conversations import transcript
+from bot.store.db import engine_for, session_scope
+from bot.store.models import WebSession
+from bot.web import keys
+from bot.web.config import MAX_MESSAGE_CHARS
+from bot.web.security import json_error
+from bot.web.session import current_session
+
+log = logging.getLogger(__name__)
+RASA_TIMEOUT = aiohttp.ClientTimeout(total=60)
+CSRF_HEADER = "X-CSRF-Token"
+
+
+async def _signed_in(request: web.Request) -> WebSession:
+    found = await current_session(request)
+    if found is None:
+        raise web.HTTPUnauthorized(text="Your session has ended. Please open your link again.")
+    return found
+
+
+async def me(request: web.Request) -> web.Response:
+    """What the page needs to talk to the API: the CSRF token for its posts."""
+    session = await _signed_in(request)
+    return web.json_response({"csrf_token": session.csrf_token})
+
+
+async def _message_from(request: web.Request) -> str:
+    if request.content_length and request.content_length > 4 * MAX_MESSAGE_CHARS + 1024:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=4 * MAX_MESSAGE_CHARS, actual_size=request.content_length
+        )
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="The request is not valid JSON.") from None
+    if not isinstance(body, dict) or "message" not in body:
+        raise web.HTTPBadRequest(text='Send {"message": "..."}.')
+    message = body["message"]
+    if not isinstance(message, str):
+        raise web.HTTPBadRequest(text="The message must be text.")
+    if not message.strip():
+        raise web.HTTPBadRequest(text="The message is empty.")
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_MESSAGE_CHARS, actual_size=len(message),
+            text=f"Messages can be up to {MAX_MESSAGE_CHARS} characters. Please make it shorter.",
+        )  # fmt: skip
+    return message
+
+
+async def post_chat(request: web.Request) -> web.Response:
+    """Send the candidate's message to the assistant; return its replies."""
+    session = await _signed_in(request)
+    if request.headers.get(CSRF_HEADER) != session.csrf_token:
+        return json_error(403, "This page is out of date. Please reload it.")
+    limiter = request.app[keys.MESSAGE_LIMITER]
+    wait = limiter.check(session.sender_id)
+    if wait:
+        return json_error(
+            429, "You're sending messages very fast. Please wait a moment.",
+            **{"Retry-After": limiter.retry_after(wait)},
+        )  # fmt: skip
+    message = await _message_from(request)
+    try:
+        replies = await send(
+            request.app[keys.HTTP], request.app[keys.CONFIG].rasa_url, session.sender_id, message
+        )
+    except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+        log.warning("Rasa did not answer: %s", type(error).__name__)
+        return json_error(
+            503, "The assistant is not answering right now. Your message was not sent. "
+            "Please try again in a moment.",
+        )  # fmt: skip
+    return web.json_response({"replies": [_reply(r) for r in replies]})
+
+
+def _reply(reply: dict[str, Any]) -> dict[str, Any]:
+    """Only what the page shows: text and buttons (title, payload)."""
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in reply.get("buttons") or []
+    ]
+    return {"text": reply.get("text") or "", "buttons": buttons}
+
+
+async def history(request: web.Request) -> web.Response:
+    session = await _signed_in(request)
+    url = request.app[keys.CONFIG].tracker_store_url
+    messages = await asyncio.to_thread(transcript, session.sender_id, url)
+    return web.json_response({"messages": messages})
+
+
+async def statement(request: web.Request) -> web.Response:
+    """The latest saved version of the candidate's statement (null if nothing saved)."""
+    session = await _signed_in(request)
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        draft = drafts.latest_draft(db, session.sender_id)
+    if draft is None:
+        return web.json_response({"statement": None})
+    return web.json_response(
+        {
+            "statement": {
+                "version": draft.version,
+                "status": draft.status,
+                "parts": {p: draft.parts.get(p, "") for p in PARTS},
+                "parts_written": len(draft.answered()),
+            }
+        }
+    )
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Whether Rasa, the action server and the database answer."""
+    config = request.app[keys.CONFIG]
+    checks = {
+        "rasa": await _answers(request.app[keys.HTTP], config.rasa_url + "/"),
+        "actions": await _answers(request.app[keys.HTTP], config.action_url + "/health"),
+        "database": await asyncio.to_thread(_database_answers, config.database_url),
+    }
+    ok = all(checks.values())
+    return web.json_response({"ok": ok, **checks}, status=200 if ok else 503)
+
+
+async def _answers(http: aiohttp.ClientSession, url: str) -> bool:
+    try:
+        async with http.get(url, timeout=aiohttp.ClientTimeout(total=3)) as response:
+            return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return False
+
+
+def _database_answers(url: str) -> bool:
+    try:
+        with engine_for(url).connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # any failure means "not healthy"; the reason goes to the log
+        log.warning("Database check failed", exc_info=True)
+        return False

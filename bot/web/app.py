@@ -1,0 +1,53 @@
+"""The web app (aiohttp): the only process that listens beyond localhost.
+
+It serves the pages and the chat API and talks to the Rasa REST channel itself,
+with the sender id of the signed-in session.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+
+from bot.web import api, keys, pages
+from bot.web.config import WebConfig
+from bot.web.limits import RateLimiter
+from bot.web.security import security_middleware
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAX_BODY = 64 * 1024  # bytes; a chat message is at most 2,000 characters
+
+
+def create_app(config: WebConfig | None = None) -> web.Application:
+    config = config or WebConfig.from_env()
+    app = web.Application(middlewares=[security_middleware], client_max_size=MAX_BODY)
+    app[keys.CONFIG] = config
+    app[keys.MESSAGE_LIMITER] = RateLimiter(config.messages_burst, config.messages_per_second)
+    app[keys.CODE_LIMITER] = RateLimiter(config.codes_burst, config.codes_per_second)
+    app.cleanup_ctx.append(_http_client)
+    app.add_routes(
+        [
+            web.get("/", pages.home),
+            web.get("/invite/{token}", pages.open_invite),
+            web.post("/practice", pages.start_practice),
+            web.post("/resume", pages.resume),
+            web.get("/chat", pages.chat),
+            web.post("/leave", pages.leave),
+            web.get("/api/me", api.me),
+            web.post("/api/chat", api.post_chat),
+            web.get("/api/chat/history", api.history),
+            web.get("/api/statement", api.statement),
+            web.get("/healthz", api.healthz),
+            web.static("/static", STATIC),
+        ]
+    )
+    return app
+
+
+async def _http_client(app: web.Application):
+    """One HTTP client for talking to Rasa, for the life of the app."""
+    async with aiohttp.ClientSession(timeout=api.RASA_TIMEOUT) as http:
+        app[keys.HTTP] = http
+        yield

@@ -1,0 +1,40 @@
+"""The web app's settings, from the environment, with `make run` defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from bot.config import settings
+
+MAX_MESSAGE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Where the web app finds the rest of the product, and its limits."""
+
+    rasa_url: str
+    action_url: str
+    database_url: str
+    tracker_store_url: str
+    # The address people use, e.g. https://coach.example.org: the allowed Origin,
+    # and Secure cookies when it is https. Empty: the request's own host.
+    public_url: str = ""
+    messages_burst: float = 10
+    messages_per_second: float = 0.5
+    codes_burst: float = 5
+    codes_per_second: float = 0.1
+
+    @classmethod
+    def from_env(cls) -> WebConfig:
+        current = settings()
+        return cls(
+            rasa_url=current.rasa_url,
+            action_url=f"http://127.0.0.1:{current.action_server_port}",
+            database_url=current.database_url,
+            tracker_store_url=current.tracker_store_url,
+            public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/"),
+            messages_burst=float(os.environ.get("CHAT_BURST", 10)),
+            messages_per_second=float(os.environ.get("CHAT_PER_SECOND", 0.5)),
+        )

@@ -1,0 +1,118 @@
+"""The HTML pages: the start page, invite links, practice, resume, chat, leaving.
+
+Pages are small templates (bot/web/templates) filled with string.Template;
+every value put into a page is HTML-escaped first.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+
+from aiohttp import web
+
+from bot.store import access
+from bot.store.db import session_scope
+from bot.web import keys
+from bot.web.session import COOKIE, current_session, set_session_cookie
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=16)
+def _template(name: str) -> Template:
+    return Template((TEMPLATES / f"{name}.html").read_text(encoding="utf-8"))
+
+
+def page(title: str, body_template: str, status: int = 200, **values: str) -> web.Response:
+    """A whole page; `values` are escaped, except names ending in _html."""
+    safe = {k: v if k.endswith("_html") else html.escape(v) for k, v in values.items()}
+    safe = {k.removesuffix("_html"): v for k, v in safe.items()}
+    body = _template(body_template).substitute(safe)
+    text = _template("base").substitute(title=html.escape(title), body=body)
+    return web.Response(text=text, content_type="text/html", status=status)
+
+
+def redirect(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+def message_page(status: int, heading: str, message: str) -> web.Response:
+    return page(heading, "message", status=status, heading=heading, message=message)
+
+
+async def home(request: web.Request) -> web.Response:
+    continue_html = ""
+    if await current_session(request):
+        continue_html = (
+            '<p><a class="button primary" href="/chat">Continue your conversation</a></p>'
+        )
+    return page("Welcome", "home", continue_html=continue_html)
+
+
+async def open_invite(request: web.Request) -> web.StreamResponse:
+    """A caseworker's invite link: sign this browser in to that candidate's chat."""
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        key = access.find_key(db, request.match_info["token"])
+        if key is None or key.kind != access.KeyKind.INVITE:
+            return message_page(
+                404, "Link not recognised",
+                "This link doesn't work. Please check it, or ask your caseworker for a new one.",
+            )  # fmt: skip
+        token, _ = access.start_session(db, key.sender_id)
+    response = redirect("/chat")
+    set_session_cookie(request, response, token)
+    return response
+
+
+async def start_practice(request: web.Request) -> web.Response:
+    """A new anonymous practice chat, and the code to come back to it."""
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        code, key = access.create_practice(db)
+        token, _ = access.start_session(db, key.sender_id)
+    response = page("Your code", "practice", code=code)
+    set_session_cookie(request, response, token)
+    return response
+
+
+async def resume(request: web.Request) -> web.StreamResponse:
+    """Back to a practice chat (or an invite's chat) with its code."""
+    limiter = request.app[keys.CODE_LIMITER]
+    wait = limiter.check(request.remote or "unknown")
+    if wait:
+        response = message_page(429, "Please wait", "Too many tries. Please wait a minute.")
+        response.headers["Retry-After"] = limiter.retry_after(wait)
+        return response
+    form = await request.post()
+    code = str(form.get("code") or "")[:200]
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        key = access.find_key(db, code) if code.strip() else None
+        if key is None:
+            return message_page(
+                401, "Code not recognised",
+                "That code didn't work. Check the four words and try again.",
+            )  # fmt: skip
+        token, _ = access.start_session(db, key.sender_id)
+    response = redirect("/chat")
+    set_session_cookie(request, response, token)
+    return response
+
+
+async def chat(request: web.Request) -> web.StreamResponse:
+    if await current_session(request) is None:
+        return redirect("/")
+    return page("Chat", "chat")
+
+
+async def leave(request: web.Request) -> web.Response:
+    """Sign this browser out and forget its cookie ("leave and clear this device")."""
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        access.end_session(db, request.cookies.get(COOKIE))
+    response = message_page(
+        200, "You have left",
+        "This device no longer has your conversation open. Close this tab if you like.",
+    )  # fmt: skip
+    response.del_cookie(COOKIE, path="/")
+    return response

@@ -1,0 +1,77 @@
+"""Headers, cross-site checks and error pages every response goes through."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.web import keys
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    # Invite links carry a secret in the path: never send it on to another site.
+    # (Not "no-referrer": then form posts carry "Origin: null" and are refused.)
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def json_error(status: int, message: str, **headers: str) -> web.Response:
+    """The one shape of every API error: {"error": "..."} with a 4xx/5xx status."""
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def own_origin(request: web.Request) -> str:
+    public = request.app[keys.CONFIG].public_url
+    return public or f"{request.scheme}://{request.host}"
+
+
+def wants_json(request: web.Request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+@web.middleware
+async def security_middleware(request: web.Request, handler):
+    """Refuse cross-site writes; turn every error into a clear message, never a trace."""
+    if request.method in UNSAFE_METHODS and request.headers.get("Origin") != own_origin(request):
+        response: web.StreamResponse = _error(request, 403, "Cross-site requests are refused.")
+    else:
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            response = _error(request, error.status, _plain(error))
+        except Exception:
+            log.exception("Unhandled error on %s %s", request.method, request.path)
+            response = _error(request, 500, "Something went wrong on our side. Please try again.")
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _plain(error: web.HTTPException) -> str:
+    if error.status == 413 and (error.text or "").startswith("Maximum request body size"):
+        return "That is too long to send."
+    if error.status == 404:
+        return "There is nothing here."
+    if error.status == 405:
+        return "That is not allowed here."
+    return error.text or error.reason
+
+
+def _error(request: web.Request, status: int, message: str) -> web.Response:
+    if wants_json(request):
+        return json_error(status, message)
+    from bot.web.pages import message_page
+
+    return message_page(status, "Sorry", message)

@@ -1,0 +1,213 @@
+"""The web gateway's pages and API, with aiohttp's test client and a real database.
+
+The Rasa server is deliberately not running here (its address is a closed port):
+these tests hold the gateway's own behaviour, including what it does when the
+assistant is down. Conversations through the real Rasa are in test_web_e2e.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.store import access, drafts
+from bot.store.db import session_scope
+from bot.web.app import create_app
+from bot.web.config import WebConfig
+from bot.web.session import COOKIE
+from tests.conftest import free_port
+
+
+@pytest.fixture
+def config(database_url: str) -> WebConfig:
+    return WebConfig(
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_url=f"http://127.0.0.1:{free_port()}",
+        database_url=database_url,
+        tracker_store_url=os.environ["TRACKER_STORE_URL"],
+        messages_burst=3,
+        messages_per_second=0.01,
+    )
+
+
+@pytest.fixture
+async def client(aiohttp_client, config):
+    return await aiohttp_client(create_app(config))
+
+
+def origin(client) -> dict[str, str]:
+    return {"Origin": str(client.make_url("")).rstrip("/")}
+
+
+def invite(caseworker: str = "Sam") -> tuple[str, str]:
+    with session_scope() as db:
+        token, key = access.create_invite(db, caseworker)
+        return token, key.sender_id
+
+
+async def sign_in(client) -> tuple[str, str]:
+    """Open a new invite link in this client; returns (csrf token, sender id)."""
+    token, sender = invite()
+    response = await client.get(f"/invite/{token}", allow_redirects=False)
+    assert response.status == 303
+    me = await (await client.get("/api/me")).json()
+    return me["csrf_token"], sender
+
+
+async def chat(client, csrf: str, body: object, **kwargs):
+    headers = {**origin(client), "X-CSRF-Token": csrf, "Content-Type": "application/json"}
+    data = body if isinstance(body, (str, bytes)) else None
+    json_body = None if data is not None else body
+    return await client.post("/api/chat", data=data, json=json_body, headers=headers, **kwargs)
+
+
+async def test_pages_carry_security_headers(client):
+    response = await client.get("/")
+    assert response.status == 200
+    assert "Practise without an invite" in await response.text()
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+async def test_an_invite_link_signs_the_browser_in_with_a_safe_cookie(client):
+    token, _ = invite()
+    response = await client.get(f"/invite/{token}", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/chat"
+    cookie = response.headers["Set-Cookie"]
+    assert f"{COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http here; https sets it (next test)
+    assert (await client.get("/chat", allow_redirects=False)).status == 200
+
+
+async def test_the_cookie_is_secure_when_the_site_is_https(aiohttp_client, config):
+    https = WebConfig(**{**config.__dict__, "public_url": "https://coach.example.org"})
+    client = await aiohttp_client(create_app(https))
+    token, _ = invite()
+    response = await client.get(f"/invite/{token}", allow_redirects=False)
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+async def test_an_unknown_invite_or_no_session_gets_no_chat(client):
+    response = await client.get("/invite/not-a-real-token")
+    assert response.status == 404
+    assert "ask your caseworker for a new one" in await response.text()
+    response = await client.get("/chat", allow_redirects=False)
+    assert response.status == 303 and response.headers["Location"] == "/"
+    for path in ("/api/me", "/api/chat/history", "/api/statement"):
+        response = await client.get(path)
+        assert response.status == 401
+        assert "session has ended" in (await response.json())["error"]
+
+
+async def test_practice_gives_a_code_that_resumes_on_another_device(client, aiohttp_client, config):
+    response = await client.post("/practice", headers=origin(client))
+    assert response.status == 200
+    page = await response.text()
+    code = page.split('id="resume-code">')[1].split("<")[0]
+    assert len(code.split("-")) == 4
+    other = await aiohttp_client(create_app(config))
+    typed = "  " + code.replace("-", " ").upper() + " "
+    response = await other.post(
+        "/resume", data={"code": typed}, headers=origin(other), allow_redirects=False
+    )
+    assert response.status == 303
+    assert (await other.get("/api/me")).status == 200
+
+
+async def test_wrong_resume_codes_are_refused_then_slowed_down(client):
+    statuses = []
+    for _ in range(7):
+        response = await client.post(
+            "/resume", data={"code": "no such code"}, headers=origin(client)
+        )
+        statuses.append(response.status)
+    assert statuses[0] == 401
+    assert statuses[-1] == 429
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+async def test_cross_site_posts_are_refused(client):
+    csrf, _ = await sign_in(client)
+    for headers in ({}, {"Origin": "https://evil.example"}):
+        response = await client.post("/practice", headers=headers)
+        assert response.status == 403
+        response = await client.post(
+            "/api/chat", json={"message": "hi"}, headers={**headers, "X-CSRF-Token": csrf}
+        )
+        assert response.status == 403
+        assert "Cross-site" in (await response.json())["error"]
+    response = await chat(client, "wrong-token", {"message": "hi"})
+    assert response.status == 403
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ("{not json", 400, "not valid JSON"),
+        ('["hi"]', 400, '{"message"'),
+        ({"text": "hi"}, 400, '{"message"'),
+        ({"message": 7}, 400, "must be text"),
+        ({"message": "   "}, 400, "empty"),
+        ({"message": "x" * 2001}, 413, "up to 2000 characters"),
+        ("x" * 100_000, 413, "too long"),
+    ],
+)
+async def test_bad_messages_get_clear_errors(client, body, status, words):
+    csrf, _ = await sign_in(client)
+    response = await chat(client, csrf, body)
+    assert response.status == status
+    assert words in (await response.json())["error"]
+
+
+async def test_when_the_assistant_is_down_the_message_is_not_lost(client):
+    csrf, _ = await sign_in(client)
+    response = await chat(client, csrf, {"message": "x" * 2000})
+    assert response.status == 503
+    assert "not sent" in (await response.json())["error"]
+
+
+async def test_messages_are_rate_limited_per_candidate(client, aiohttp_client, config):
+    csrf, _ = await sign_in(client)
+    statuses = [(await chat(client, csrf, {"message": "hello"})).status for _ in range(4)]
+    assert statuses == [503, 503, 503, 429]
+    other = await aiohttp_client(create_app(config))
+    other_csrf, _ = await sign_in(other)
+    assert (await chat(other, other_csrf, {"message": "hello"})).status == 503  # not limited
+
+
+async def test_the_statement_is_the_candidates_own(client, aiohttp_client, config):
+    _, sender = await sign_in(client)
+    assert (await (await client.get("/api/statement")).json()) == {"statement": None}
+    with session_scope() as db:
+        drafts.record_consent(db, sender)
+        drafts.save_parts(db, sender, {"what_happened": "I stole a car in 2019."})
+    body = await (await client.get("/api/statement")).json()
+    assert body["statement"]["parts"]["what_happened"] == "I stole a car in 2019."
+    assert body["statement"]["parts_written"] == 1
+    other = await aiohttp_client(create_app(config))
+    await sign_in(other)
+    assert (await (await other.get("/api/statement")).json()) == {"statement": None}
+
+
+async def test_leaving_clears_the_device(client):
+    await sign_in(client)
+    response = await client.post("/leave", headers=origin(client))
+    assert response.status == 200
+    assert "You have left" in await response.text()
+    assert (await client.get("/api/me")).status == 401
+
+
+async def test_health_says_what_is_down(client):
+    response = await client.get("/healthz")
+    assert response.status == 503
+    assert await response.json() == {"ok": False, "rasa": False, "actions": False, "database": True}
+
+
+async def test_no_route_reaches_rasa_or_its_api(client):
+    for path in ("/webhooks/rest/webhook", "/conversations/x/tracker", "/model", "/status"):
+        for method in ("GET", "POST"):
+            response = await client.request(method, path, headers=origin(client))
+            assert response.status in (404, 405)

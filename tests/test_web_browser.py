@@ -1,0 +1,162 @@
+"""The chat page in a real browser (Debian's Chromium, driven by Playwright)
+in front of the real Rasa server, action server and database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from bot.config import PROJECT_ROOT
+from bot.web.app import create_app
+from tests.web_helpers import new_invite, web_config
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium as root in a container, with no calls home (the network is closed).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+RESULTS = PROJECT_ROOT / "results"
+PARTS = [
+    "In 2018 I was convicted of shoplifting and got a community order.",
+    "I was using drugs every day and I was in a lot of debt at the time.",
+    "I regret it. I have been clean for two years and I volunteer at a food bank.",
+    "I want to work in a warehouse because I am reliable and I like hard work.",
+]
+
+
+@pytest.fixture
+async def site(aiohttp_server, stack):
+    server = await aiohttp_server(create_app(web_config(stack)))
+    return str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def page():
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 390, "height": 844})
+        yield await context.new_page()
+        await browser.close()
+
+
+async def say(page: Page, text: str) -> None:
+    await page.fill("#message", text)
+    await page.press("#message", "Enter")
+    await expect(page.locator("#typing")).to_be_hidden()
+
+
+async def last_bot_text(page: Page) -> str:
+    return await page.locator(".msg.bot").last.inner_text()
+
+
+async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.locator(".msg.bot").first).to_contain_text("computer assistant")
+    await page.get_by_role("button", name="Start").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Can I save your answers?")
+    await page.get_by_role("button", name="Yes, save my answers").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+
+    await say(page, PARTS[0])
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 2 of 4")
+    await expect(page.locator("#progress")).to_have_text("1 of 4 parts written")
+
+    await page.reload()  # the conversation comes back, and carries on
+    await expect(page.locator(".msg.user").filter(has_text=PARTS[0])).to_have_count(1)
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 2 of 4")
+    for part in PARTS[1:]:
+        await say(page, part)
+    await expect(page.locator(".msg.bot").filter(has_text="Here is your statement")).to_have_count(
+        1
+    )
+
+    panel = page.locator("#statement")
+    for part in PARTS:
+        await expect(panel).to_contain_text(part)
+    await expect(page.locator("#progress")).to_have_text("4 of 4 parts written")
+    RESULTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(RESULTS / "chat-finished.png"), full_page=True)
+    assert (RESULTS / "chat-finished.png").stat().st_size > 10_000
+
+
+async def test_the_page_works_by_keyboard_alone(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.get_by_role("button", name="Start")).to_be_visible()
+    # Tab until the Start button has focus, then press it with Enter.
+    for _ in range(10):
+        await page.keyboard.press("Tab")
+        if await page.evaluate("document.activeElement.textContent") == "Start":
+            break
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.bot").last).to_contain_text("Can I save your answers?")
+    await page.keyboard.press("Tab")  # the page moves focus to the message box after each turn
+    focused = await page.evaluate("document.activeElement.id")
+    if focused != "message":
+        await page.focus("#message")
+    await page.keyboard.type("yes")
+    await page.keyboard.press("Enter")
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    assert await page.evaluate("document.activeElement.id") == "message"
+    assert await page.locator("#messages").get_attribute("aria-live") == "polite"
+
+
+async def test_text_is_shown_as_text_never_as_html(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    attack = "<img src=x onerror=\"document.title='hacked'\"> <b>bold</b>"
+    await say(page, attack)
+    await expect(page.locator(".msg.user").last).to_have_text("You: " + attack)
+    assert await page.locator("#messages img, #messages b").count() == 0
+    assert await page.title() != "hacked"
+
+
+async def test_a_message_that_fails_to_send_stays_in_the_box(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    await page.context.set_offline(True)
+    await page.fill("#message", "hello there")
+    await page.press("#message", "Enter")
+    await expect(page.locator("#notice")).to_be_visible()
+    await expect(page.locator("#notice-text")).to_contain_text("not sent")
+    await expect(page.locator("#message")).to_have_value("hello there")
+    await page.context.set_offline(False)
+    await page.get_by_role("button", name="Try again").click()
+    await expect(page.locator("#notice")).to_be_hidden()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Can I save your answers?")
+    await expect(page.locator("#message")).to_have_value("")
+    await expect(page.locator(".msg.user").filter(has_text="hello there")).to_have_count(1)
+
+
+async def test_practice_from_the_start_page_then_leave(site, page):
+    await page.goto(site)
+    await page.get_by_role("button", name="Practise without an invite").click()
+    code = await page.locator("#resume-code").inner_text()
+    assert len(code.split("-")) == 4
+    await page.get_by_role("link", name="Start chatting").click()
+    await expect(page.locator(".msg.bot").first).to_contain_text("computer assistant")
+    await page.get_by_role("button", name="Leave and clear this device").click()
+    await expect(page.locator("h1")).to_have_text("You have left")
+    await page.goto(site)
+    await page.fill("#code", code.replace("-", " "))
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.locator(".msg.bot").first).to_contain_text("computer assistant")
+
+
+async def test_leaving_clears_this_device(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.locator(".msg.bot").first).to_be_visible()
+    await page.get_by_role("button", name="Leave and clear this device").click()
+    await expect(page.locator("h1")).to_have_text("You have left")
+    await page.goto(f"{site}/chat")
+    await expect(page.get_by_role("button", name="Practise without an invite")).to_be_visible()
+    assert Path(CHROMIUM).exists()
