@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help setup run shell train test unit rasa-test nlu-cv pg-test validate lint format bench lock clean
 
 help:
-	@echo "make run    - set up what is missing and start the assistant"
+	@echo "make run    - set up what is missing and start the website and the assistant"
 	@echo "make test   - set up what is missing and run every test"
 	@echo "make shell  - chat with the assistant in this terminal (needs 'make run' elsewhere)"
 	@echo "make train  - retrain the model if the training data changed"
@@ -45,6 +45,15 @@ $(RASA_VENV)/.done: requirements/rasa.lock
 setup: $(APP_VENV)/.done $(RASA_VENV)/.done
 	@mkdir -p var results
 	@$(BOT) db upgrade
+
+# --- the browser for the page tests (Debian's Chromium; Playwright's own download
+# does not work here) -----------------------------------------------------------
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests..."
+	$(SUDO) apt-get install -y -q chromium || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
 
 # --- model ------------------------------------------------------------------
 # Rasa retrains only when the configuration, domain or training data changed.
@@ -91,9 +100,9 @@ nlu-cv: $(RASA_VENV)/.done $(APP_VENV)/.done
 pg-test: setup
 	scripts/with-postgres.sh $(APP_VENV)/bin/pytest -q -p no:cacheprovider \
 	  tests/test_store.py tests/test_cli.py tests/test_actions_session.py \
-	  tests/test_actions_form.py tests/test_actions_statement.py
+	  tests/test_actions_form.py tests/test_actions_statement.py tests/test_web_api.py
 
-test: setup $(MODEL) lint validate rasa-test pg-test
+test: setup $(MODEL) $(CHROMIUM) lint validate rasa-test pg-test
 	$(MAKE) nlu-cv NLU_MIN_F1=0.87
 	$(APP_VENV)/bin/pytest -q tests
 

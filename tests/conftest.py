@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from sqlalchemy import text
 
 from bot.config import PROJECT_ROOT
 from bot.parts import PARTS
-from bot.services import Stack
+from bot.services import Stack, free_port
 from bot.store import drafts
 from bot.store.db import engine_for, session_scope, upgrade
 from bot.store.models import Base
@@ -47,12 +46,6 @@ def _empty(url: str) -> None:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         conn.execute(text("DROP TYPE IF EXISTS version_status"))
         conn.execute(text("DROP TYPE IF EXISTS key_kind"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

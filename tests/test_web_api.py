@@ -11,12 +11,12 @@ import os
 
 import pytest
 
+from bot.services import free_port
 from bot.store import access, drafts
 from bot.store.db import session_scope
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.session import COOKIE
-from tests.conftest import free_port
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def resume_words() -> tuple[str, ...]:
 
 
 def normalise_code(code: str) -> str:
-    """"Apple  Tiger-moon, kite" and "apple tiger moon kite" are the same code."""
+    """ "Apple  Tiger-moon, kite" and "apple tiger moon kite" are the same code."""
     return "-".join(re.findall(r"[a-z]+", code.lower()))
 
 
