@@ -160,3 +160,38 @@ async def test_leaving_clears_this_device(site, stack, page):
     await page.goto(f"{site}/chat")
     await expect(page.get_by_role("button", name="Practise without an invite")).to_be_visible()
     assert Path(CHROMIUM).exists()
+
+
+async def test_the_spent_check_in_the_chat_page_then_the_statement(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("button", name="Yes, save my answers").click()
+    await page.get_by_role("button", name="Check first").click()
+    await page.get_by_role("button", name="England or Wales").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("When were you convicted")
+    await say(page, "March 2019")
+    await page.get_by_role("button", name="No, 18 or over").last.click()
+    await page.get_by_role("button", name="Fine").last.click()
+    await page.get_by_role("button", name="No, that's all").last.click()
+    result = page.locator(".msg.bot").filter(has_text="Your conviction from March 2019 (fine)")
+    await expect(result).to_contain_text("spent already (since 31 March 2020)")
+    await expect(page.locator(".msg.bot").filter(has_text="not legal advice")).to_have_count(1)
+    await page.get_by_role("button", name="Yes, my statement").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+
+
+async def test_the_spent_form_page(site, page):
+    await page.goto(site)
+    await page.get_by_role("link", name="Check when a conviction or caution becomes spent").click()
+    await page.fill("#date_0", "2015-05-20")
+    await page.select_option("#outcome_0", "custody")
+    await page.fill("#amount_0", "4")
+    await page.select_option("#unit_0", "months")
+    await page.get_by_role("button", name="Check").click()
+    answer = page.locator(".result")
+    await expect(answer).to_contain_text("spent already (since 20 September 2016)")
+    await expect(answer).to_contain_text("because it led to a prison or suspended sentence")
+    await expect(page.locator("#date_0")).to_have_value("2015-05-20")
+    RESULTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(RESULTS / "spent-form.png"), full_page=True)

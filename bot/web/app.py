@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.web import api, keys, pages
+from bot.web import api, keys, pages, spent_page
 from bot.web.config import WebConfig
 from bot.web.limits import RateLimiter
 from bot.web.security import security_middleware
@@ -35,6 +35,8 @@ def create_app(config: WebConfig | None = None) -> web.Application:
             web.post("/resume", pages.resume),
             web.get("/chat", pages.chat),
             web.post("/leave", pages.leave),
+            web.get("/spent", spent_page.spent_form),
+            web.post("/spent", spent_page.spent_check),
             web.get("/api/me", api.me),
             web.post("/api/chat", api.post_chat),
             web.get("/api/chat/history", api.history),
