@@ -465,6 +465,45 @@ def test_cli_gives_the_contract_output():
     }
 
 
+WORKED_EXAMPLES = [
+    ([one("2024-03-15", {"type": "fine"})], ["2025-03-15"]),
+    ([one("2024-03-15", {"type": "fine"}, under_18=True)], ["2024-09-15"]),
+    ([one("2015-05-20", {"type": "custody", "length": {"months": 4}})], ["2016-09-20"]),
+    ([one("2015-02-01", {"type": "custody", "length": {"years": 5}})], ["2027-02-01"]),
+    (
+        [one("2015-02-01", {"type": "custody", "length": {"years": 5}, "schedule_18": True})],
+        ["never"],
+    ),
+    (
+        [one("2019-01-31", {"type": "conditional_caution", "conditions_end": "2019-03-30"})],
+        ["2019-03-30"],
+    ),
+    (
+        [one("2019-01-31", {"type": "conditional_caution", "conditions_end": "2019-05-30"})],
+        ["2019-04-30"],
+    ),
+    (
+        [
+            one("2017-01-25", {"type": "conditional_discharge", "length": {"years": 2}}),
+            one("2018-12-10", {"type": "community_order", "length": {"months": 12}}),
+        ],
+        ["2019-12-10", "2019-12-10"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("convictions", "expected"), WORKED_EXAMPLES)
+def test_cli_gives_every_worked_example(convictions, expected):
+    done = run_cli(json.dumps({"convictions": convictions, "as_of": AS_OF}))
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["convictions"]
+    assert [r["spent_on"] for r in rows] == expected
+    for row in rows:
+        spent = row["spent_on"] not in ("never", "indefinite") and row["spent_on"] <= AS_OF
+        assert row["status"] == ("never_spent" if row["spent_on"] == "never" else
+                                 "spent" if spent else "unspent")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("stdin", "field"),
     [
