@@ -34,7 +34,7 @@ EMPTY = {
 
 
 def _answered(slot: str, text: str, **slots: Any):
-    return form_answer_tracker("spent_form", slot, text, "s1", "spent_answer", {**EMPTY, **slots})
+    return form_answer_tracker("spent_form", slot, text, "s1", "answer", {**EMPTY, **slots})
 
 
 async def _validate(dispatcher, domain, slot, text, **slots):
