@@ -46,14 +46,15 @@ setup: $(APP_VENV)/.done $(RASA_VENV)/.done
 	@mkdir -p var results
 	@$(BOT) db upgrade
 
-# --- the browser for the page tests (Debian's Chromium; Playwright's own download
-# does not work here) -----------------------------------------------------------
+# --- the browsers for the page tests (Debian's Chromium and Firefox ESR;
+# Playwright's own downloads do not work here) -----------------------------------------------------------
 CHROMIUM := /usr/bin/chromium
+FIREFOX  := /usr/bin/firefox-esr
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-$(CHROMIUM):
-	@echo "Installing Debian's chromium for the browser tests..."
-	$(SUDO) apt-get install -y -q chromium || \
-	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium)
+$(CHROMIUM) $(FIREFOX):
+	@echo "Installing Debian's chromium and firefox-esr for the browser tests..."
+	$(SUDO) apt-get install -y -q chromium firefox-esr || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium firefox-esr)
 
 # --- model ------------------------------------------------------------------
 # Rasa retrains only when the configuration, domain or training data changed.
@@ -101,7 +102,7 @@ pg-test: setup
 	  tests/test_store.py tests/test_cli.py tests/test_actions_session.py \
 	  tests/test_actions_form.py tests/test_actions_statement.py tests/test_web_api.py
 
-test: setup $(MODEL) $(CHROMIUM) lint validate rasa-test pg-test
+test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) lint validate rasa-test pg-test
 	$(MAKE) nlu-cv NLU_MIN_F1=0.87
 	$(APP_VENV)/bin/pytest -q tests
 
