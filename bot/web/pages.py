@@ -61,7 +61,13 @@ async def open_invite(request: web.Request) -> web.StreamResponse:
                 404, "Link not recognised",
                 "This link doesn't work. Please check it, or ask your caseworker for a new one.",
             )  # fmt: skip
-        token, _ = access.start_session(db, key.sender_id)
+    return _into_chat(request, key.sender_id)
+
+
+def _into_chat(request: web.Request, sender_id: str) -> web.Response:
+    """A new session for this browser on that conversation, then the chat page."""
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        token, _ = access.start_session(db, sender_id)
     response = redirect("/chat")
     set_session_cookie(request, response, token)
     return response
@@ -94,10 +100,7 @@ async def resume(request: web.Request) -> web.StreamResponse:
                 401, "Code not recognised",
                 "That code didn't work. Check the four words and try again.",
             )  # fmt: skip
-        token, _ = access.start_session(db, key.sender_id)
-    response = redirect("/chat")
-    set_session_cookie(request, response, token)
-    return response
+    return _into_chat(request, key.sender_id)
 
 
 async def chat(request: web.Request) -> web.StreamResponse:
