@@ -9,6 +9,9 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 
 from bot.parts import PARTS
 
+# After a failed try a question comes back as a tip; after the second, with a way out.
+NEXT_ASK_STYLE = {None: "retry", "retry": "way_out", "way_out": "way_out"}
+
 
 def saving_allowed(tracker: Tracker) -> bool:
     """True only when the candidate said yes to saving."""

@@ -10,14 +10,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import answered_parts, pause_form, saving_allowed
+from actions.common import NEXT_ASK_STYLE, answered_parts, pause_form, saving_allowed
 from bot.answers import Problem, check_answer
 from bot.parts import PARTS, is_part, part_before
 from bot.store import drafts
 from bot.store.db import session_scope
-
-# After a failed try the question comes back as a tip; after the second, with a way out.
-NEXT_ASK_STYLE = {None: "retry", "retry": "way_out", "way_out": "way_out"}
 
 # Responses named in full so that a search for a response name finds its user.
 WHY_NOT_TAKEN = {

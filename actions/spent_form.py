@@ -14,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import latest_intent
+from actions.common import NEXT_ASK_STYLE, latest_intent
 from bot.spent.chat import (
     LENGTH_NEEDED,
     MAX_CONVICTIONS,
@@ -27,7 +27,6 @@ from bot.spent.chat import (
 from bot.spent.explain import explain
 from bot.spent.words import result_text
 
-NEXT_ASK_STYLE = {None: "retry", "retry": "way_out", "way_out": "way_out"}
 NOT_UNDERSTOOD = {
     "spent_place": "utter_spent_not_understood_place",
     "spent_date": "utter_spent_not_understood_date",
