@@ -93,7 +93,6 @@ def _when(year: int, month: int | None, day: int | None, today: date) -> When | 
         if day is not None and month is not None:
             return When(date(year, month, day), "day")
         if month is not None:
-            date(year, month, 1)
             return When(_latest_in(year, month, today), "month")
         return When(_latest_in(year, None, today), "year")
     except ValueError:
