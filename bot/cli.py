@@ -10,6 +10,7 @@ import sys
 import time
 
 from bot.config import settings
+from bot.parts import PARTS
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -110,6 +111,21 @@ def cmd_spent(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coach(args: argparse.Namespace) -> int:
+    """The `bot coach` contract: a part (or a statement as JSON) in, findings out."""
+    from bot.coaching import contract
+    from bot.coaching.engine import Coach
+
+    raw = sys.stdin.buffer.read(contract.MAX_INPUT_BYTES + 1)
+    try:
+        findings = contract.run(Coach(), raw, None if args.statement else args.section)
+    except contract.CoachInputError as error:
+        print(f"bot coach: {error}".replace("\n", " "), file=sys.stderr)
+        return 2
+    print(contract.findings_json(findings) if args.json else contract.findings_text(findings))
+    return 0
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     """Serve the website (the only process that listens beyond localhost)."""
     from aiohttp import web
@@ -154,6 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="when convictions become spent (JSON on stdin, see spent-checker.md)",
     )
     spent.set_defaults(func=cmd_spent)
+
+    coach = commands.add_parser(
+        "coach", help="coaching findings for a part (text on stdin) or a statement (JSON)"
+    )
+    which = coach.add_mutually_exclusive_group(required=True)
+    which.add_argument("--section", choices=PARTS, help="the part the text on stdin is")
+    which.add_argument(
+        "--statement", action="store_true", help="stdin is a JSON object of the four parts"
+    )
+    coach.add_argument("--json", action="store_true", help="print the findings as JSON")
+    coach.set_defaults(func=cmd_coach)
 
     web_cmd = commands.add_parser("web", help="serve the website")
     web_cmd.add_argument("--host", default="0.0.0.0")

@@ -12,9 +12,13 @@ WORDS_PER_MINUTE = 130
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
-def word_count(text: str) -> int:
+def words_of(text: str) -> list[str]:
     """Words as a reader counts them: "don't" and "ex-partner" are one word each."""
-    return len(_WORD.findall(text or ""))
+    return _WORD.findall(text or "")
+
+
+def word_count(text: str) -> int:
+    return len(words_of(text))
 
 
 def speaking_time(words: int) -> str:

@@ -1,0 +1,215 @@
+"""Reading a text: the spaCy pipeline, every pattern group's matches, and which of
+those matches the candidate negates, quotes or reports as an old belief.
+
+Built once per process (`Reader`), then `Reader.read(text)` per part. Rules ask a
+`Reading` for the matches of a group; by default they get only the ones that are
+the candidate's own view now.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.pipeline import Sentencizer
+from spacy.tokens import Doc, Span, Token
+
+from bot.coaching.phrases import NEGATIONS, compile_phrase
+from bot.coaching.words import jargon_terms, patterns_file, safety_file
+
+# Longer texts are read up to here; no real part comes near it.
+MAX_CHARS = 100_000
+
+# A clause ends at these; negation does not reach past them.
+CLAUSE_BREAKS = frozenset(
+    {
+        ",",
+        ";",
+        ":",
+        "—",
+        "–",
+        "(",
+        ")",
+        "but",
+        "however",
+        "though",
+        "although",
+        "yet",
+        "and",
+        "so",
+        "because",
+        "whereas",
+        "while",
+    }
+)
+# An old belief ends at these: "I told myself it was harmless; I know now it wasn't".
+BELIEF_ENDS = frozenset(
+    {";", "but", "however", "now", "know", "realise", "realize", "understand", "actually"}
+)
+# Quoted words: "..." and “...”, and ‘...’ or '...' that are not apostrophes.
+_QUOTES = re.compile(
+    r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|‘[^\n]{1,300}?’(?!\w)|(?<!\w)'[^\n]{1,300}?'(?!\w)"
+)
+
+if not Token.has_extension("lem"):
+    Token.set_extension("lem", default="")
+
+
+@Language.factory("coach_lemma")
+def _make_lemma(nlp: Language, name: str) -> LowerLemma:
+    return LowerLemma(nlp)
+
+
+class LowerLemma:
+    """Sets `token._.lem`: the lookup lemma of the token's NORM, so "Stole", "stole"
+    and "STOLE" all read as "steal", and "’m" as "be"."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.nlp = nlp
+        self.table: dict[str, str] | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.table is None:
+            self.table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        for token in doc:
+            norm = token.norm_
+            token._.lem = self.table.get(norm, norm)
+        return doc
+
+
+def build_nlp() -> Language:
+    """spacy.blank("en") with a sentencizer and the lookup lemmatizer: no model download."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": [*Sentencizer.default_punct_chars, "\n"]})
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("coach_lemma")
+    nlp.initialize()
+    return nlp
+
+
+@dataclass
+class Reading:
+    """One text, read: its doc and the matches of every pattern group."""
+
+    doc: Doc
+    matches: dict[str, list[Span]]
+    quoted: list[tuple[int, int]]
+    clause_start: list[int]
+    in_belief: list[bool]
+    not_followed_by: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def spans(self, group: str, *, keep_ignored: bool = False) -> list[Span]:
+        """The group's matches in text order; without the negated, quoted or old-belief
+        ones unless `keep_ignored`."""
+        found = self.matches.get(group, [])
+        if keep_ignored:
+            return found
+        return [span for span in found if not self.ignored(span)]
+
+    def has(self, group: str, *, keep_ignored: bool = False) -> bool:
+        return bool(self.spans(group, keep_ignored=keep_ignored))
+
+    def ignored(self, span: Span) -> bool:
+        return self.negated(span) or self.in_quotes(span) or self.in_belief[span.start]
+
+    def negated(self, span: Span) -> bool:
+        """A negation earlier in the same clause: "I don't blame anyone"."""
+        before = self.doc[self.clause_start[span.start] : span.start]
+        return any(token.norm_ in NEGATIONS for token in before)
+
+    def in_quotes(self, span: Span) -> bool:
+        return any(start <= span.start_char < end for start, end in self.quoted)
+
+    def clause_tokens_before(self, span: Span) -> Span:
+        return self.doc[self.clause_start[span.start] : span.start]
+
+
+class Reader:
+    """The pipeline and every pattern group, compiled once."""
+
+    def __init__(self) -> None:
+        self.nlp = build_nlp()
+        self.matcher = Matcher(self.nlp.vocab)
+        self.regexes: dict[str, list[re.Pattern[str]]] = defaultdict(list)
+        self.not_followed_by: dict[str, frozenset[str]] = {}
+        data = patterns_file()
+        self.lists = {name: [str(w) for w in words] for name, words in data["lists"].items()}
+        for group, spec in data["groups"].items():
+            self._add(group, spec.get("patterns") or [])
+            self.regexes[group] += [re.compile(r) for r in spec.get("regexes") or []]
+            if spec.get("not_followed_by"):
+                self.not_followed_by[group] = frozenset(spec["not_followed_by"])
+        for number, term in enumerate(jargon_terms()):
+            self._add(f"jargon:{number}", term.patterns)
+        safety = safety_file()
+        self._add("safety", safety["patterns"])
+        self._add("safety_past", safety["past"])
+        self._add("safety_now", safety["now"])
+
+    def norms_of(self, word: str) -> list[str]:
+        return [t.norm_ for t in self.nlp.tokenizer(word) if not t.is_space]
+
+    def _add(self, group: str, phrases: list[str]) -> None:
+        patterns = []
+        for phrase in phrases:
+            patterns += compile_phrase(str(phrase), self.lists, self.norms_of)
+        if patterns:
+            self.matcher.add(group, patterns, greedy="LONGEST")
+
+    def read(self, text: str) -> Reading:
+        doc = self.nlp(text[:MAX_CHARS])
+        matches: dict[str, list[Span]] = defaultdict(list)
+        strings = self.nlp.vocab.strings
+        for key, start, end in self.matcher(doc):
+            group = strings[key]
+            after = doc[end].norm_ if end < len(doc) else ""
+            if after in self.not_followed_by.get(group, ()):
+                continue
+            matches[group].append(doc[start:end])
+        for group, regexes in self.regexes.items():
+            for regex in regexes:
+                for found in regex.finditer(doc.text):
+                    span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        matches[group].append(span)
+        for group in matches:
+            matches[group].sort(key=lambda s: (s.start, -s.end))
+        return Reading(
+            doc=doc,
+            matches=dict(matches),
+            quoted=[(m.start(), m.end()) for m in _QUOTES.finditer(doc.text)],
+            clause_start=_clause_starts(doc),
+            in_belief=_belief_marks(doc, matches.get("belief", [])),
+            not_followed_by=self.not_followed_by,
+        )
+
+
+def _clause_starts(doc: Doc) -> list[int]:
+    """For each token, where its clause begins."""
+    starts, current = [], 0
+    for token in doc:
+        if token.is_sent_start:
+            current = token.i
+        starts.append(current)
+        if token.norm_ in CLAUSE_BREAKS:
+            current = token.i + 1
+    return starts
+
+
+def _belief_marks(doc: Doc, cues: list[Span]) -> list[bool]:
+    """True for tokens inside an old belief or reported words, up to a turn."""
+    marks = [False] * (len(doc) + 1)
+    for cue in cues:
+        for token in doc[cue.start + 1 : cue.sent.end]:
+            if token.i >= cue.end and token.norm_ in BELIEF_ENDS:
+                break
+            marks[token.i] = True
+    return marks
