@@ -107,6 +107,7 @@ test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) lint validate rasa-test pg-test
 	$(APP_VENV)/bin/pytest -q tests
 
 bench: setup $(MODEL)
+	$(PYTHON) bench/bench_coaching.py
 	$(PYTHON) bench/bench_conversations.py
 
 # --- maintenance --------------------------------------------------------------

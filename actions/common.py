@@ -32,8 +32,27 @@ def latest_intent(tracker: Tracker) -> str | None:
 
 
 def pause_form() -> list[dict[str, Any]]:
-    """Events that set the questions aside without losing any answer."""
-    return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("ask_style", None)]
+    """Events that set the questions aside without losing any answer (a part waiting
+    for "rewrite or keep?" is kept as it is)."""
+    return [
+        ActiveLoop(None),
+        SlotSet("requested_slot", None),
+        SlotSet("ask_style", None),
+        *done_with_feedback(),
+    ]
+
+
+def done_with_feedback() -> list[dict[str, Any]]:
+    """Events that close "rewrite it, or keep it?": the part stays as it was saved."""
+    return [SlotSet("coached_part", None), SlotSet("part_choice", None)]
+
+
+def choosing_after_feedback(tracker: Tracker) -> str | None:
+    """The part whose feedback the candidate is answering, if that is the open question."""
+    part = tracker.get_slot("coached_part")
+    if tracker.get_slot("requested_slot") == "part_choice" and part in PARTS:
+        return part
+    return None
 
 
 def consent_question_answered(tracker: Tracker) -> bool:

@@ -10,9 +10,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import NEXT_ASK_STYLE, answered_parts, pause_form, saving_allowed
-from bot.answers import Problem, check_answer
+from actions.common import (
+    NEXT_ASK_STYLE,
+    answered_parts,
+    choosing_after_feedback,
+    done_with_feedback,
+    pause_form,
+    saving_allowed,
+)
+from bot.answers import Problem, check_answer, read_part_choice
+from bot.coaching.chat import bulleted, part_feedback
 from bot.parts import PARTS, is_part, part_before
+from bot.statement import word_count
 from bot.store import drafts
 from bot.store.db import session_scope
 
@@ -38,11 +47,16 @@ EXAMPLES = {
 }
 
 
-def save_part(tracker: Tracker, part: str, text: str) -> None:
-    """Save one part at once (a crash mid-form loses nothing), if consent was given."""
+# A reply to "rewrite it, or keep it?" this long is taken as the new version itself.
+MIN_WORDS_OF_A_REWRITE = 5
+
+
+def save_part(tracker: Tracker, part: str, text: str, findings: list[dict] | None = None) -> None:
+    """Save one part at once (a crash mid-form loses nothing), if consent was given,
+    with the coaching findings on it so a caseworker sees what the candidate was told."""
     if saving_allowed(tracker):
         with session_scope() as session:
-            drafts.save_parts(session, tracker.sender_id, {part: text})
+            drafts.save_parts(session, tracker.sender_id, {part: text}, {part: findings or []})
 
 
 def requested_part(tracker: Tracker) -> str | None:
@@ -51,10 +65,23 @@ def requested_part(tracker: Tracker) -> str | None:
 
 
 class ValidateDisclosureForm(FormValidationAction):
-    """Checks each answer, saves good ones straight away, and re-asks gently."""
+    """Checks each answer, saves good ones straight away with coaching feedback, asks
+    whether to rewrite or keep the part, and re-asks gently."""
 
     def name(self) -> str:
         return "validate_disclosure_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The four parts; "rewrite it, or keep it?" first while feedback is open."""
+        if is_part(tracker.get_slot("coached_part")):
+            return ["part_choice", *PARTS]
+        return list(PARTS)
 
     def _validate_part(
         self, part: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -64,11 +91,49 @@ class ValidateDisclosureForm(FormValidationAction):
         if not check.ok:
             dispatcher.utter_message(response=WHY_NOT_TAKEN[check.problem])
             return {part: None, "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")]}
-        save_part(tracker, part, text)
-        # Seam for coaching: feedback on the saved part is given here.
+        coaching = part_feedback(part, text)
+        save_part(tracker, part, text, coaching.findings_json())
         response = "utter_part_saved" if saving_allowed(tracker) else "utter_part_noted"
         dispatcher.utter_message(response=response)
-        return {part: text, "ask_style": None, "previous_answer": None}
+        slots = {part: text, "ask_style": None, "previous_answer": None, "part_choice": None}
+        if tracker.get_slot("tips_off"):
+            return {**slots, "coached_part": None}
+        if coaching.strength:
+            dispatcher.utter_message(response="utter_coach_strength", strength=coaching.strength)
+        if coaching.suggestions:
+            dispatcher.utter_message(
+                response="utter_coach_suggestions", suggestions=bulleted(coaching.suggestions)
+            )
+        else:
+            dispatcher.utter_message(response="utter_coach_no_suggestions")
+        return {**slots, "coached_part": part}
+
+    async def validate_part_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "Rewrite" opens the part again; "keep" moves on; a new version typed straight
+        away is taken as the rewrite."""
+        part = tracker.get_slot("coached_part")
+        if not is_part(part):
+            return {"part_choice": None, "coached_part": None}
+        text = value if isinstance(value, str) else ""
+        choice = read_part_choice(text)
+        if choice == "keep":
+            dispatcher.utter_message(response="utter_part_kept")
+            return {"part_choice": None, "coached_part": None, "ask_style": None}
+        if choice == "rewrite":
+            dispatcher.utter_message(response="utter_rewrite_part")
+            return {
+                part: None,
+                "previous_answer": tracker.get_slot(part),
+                "part_choice": None,
+                "coached_part": None,
+                "ask_style": None,
+            }
+        if check_answer(text).ok and word_count(text) >= MIN_WORDS_OF_A_REWRITE:
+            return self._validate_part(part, text, dispatcher, tracker)
+        dispatcher.utter_message(response="utter_part_choice_not_understood")
+        return {"part_choice": None, "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")]}
 
     async def validate_what_happened(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -129,6 +194,9 @@ class ActionSkipPart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if choosing_after_feedback(tracker):
+            dispatcher.utter_message(response="utter_part_kept")
+            return [*done_with_feedback(), SlotSet("ask_style", None)]
         part = requested_part(tracker)
         if part is None:
             dispatcher.utter_message(response="utter_nothing_to_skip")
@@ -147,7 +215,8 @@ class ActionSkipPart(Action):
 
 
 class ActionRefusePart(Action):
-    """Accepts "I don't want to talk about it" and offers a way out, no pressure."""
+    """Accepts "I don't want to talk about it" and offers a way out, no pressure.
+    A "no" to "rewrite it?" keeps the part and moves on."""
 
     def name(self) -> str:
         return "action_refuse_part"
@@ -155,11 +224,14 @@ class ActionRefusePart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if choosing_after_feedback(tracker):
+            dispatcher.utter_message(response="utter_part_kept")
+            return [*done_with_feedback(), SlotSet("ask_style", None)]
         dispatcher.utter_message(response="utter_refuse_part")
         return [SlotSet("ask_style", "way_out")]
 
 
-def _restore_previous(tracker: Tracker) -> list[dict[str, Any]]:
+def restore_previous(tracker: Tracker) -> list[dict[str, Any]]:
     """If they were part-way through changing a part, put the old text back."""
     part, previous = requested_part(tracker), tracker.get_slot("previous_answer")
     if part and previous:
@@ -176,7 +248,7 @@ class ActionStop(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        restored = _restore_previous(tracker)
+        restored = restore_previous(tracker)
         dispatcher.utter_message(response="utter_stopped")
         if answered_parts(tracker) or restored:
             saved = "utter_stopped_saved" if saving_allowed(tracker) else "utter_stopped_not_saved"
@@ -193,7 +265,7 @@ class ActionPauseForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return [*_restore_previous(tracker), *pause_form()]
+        return [*restore_previous(tracker), *pause_form()]
 
 
 class ActionChoosePart(Action):
@@ -206,7 +278,7 @@ class ActionChoosePart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_ask_which_part")
-        return [*_restore_previous(tracker), *pause_form()]
+        return [*restore_previous(tracker), *pause_form()]
 
 
 class ActionGoBack(Action):
@@ -218,10 +290,16 @@ class ActionGoBack(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        events = _restore_previous(tracker)
+        events = restore_previous(tracker)
         named = next(tracker.get_latest_entity_values("part"), None)
         answered = answered_parts(tracker)
-        part = named if is_part(named) else part_before(requested_part(tracker), answered)
+        coached = choosing_after_feedback(tracker)  # "rewrite it" after feedback
+        if is_part(named):
+            part = named
+        elif coached:
+            part = coached
+        else:
+            part = part_before(requested_part(tracker), answered)
         previous = (tracker.get_slot(part) or "").strip()
         for event in events:  # the part being changed may be the one just restored
             if event["name"] == part:
@@ -232,6 +310,7 @@ class ActionGoBack(Action):
             dispatcher.utter_message(response="utter_going_back_empty")
         return [
             *events,
+            *done_with_feedback(),
             SlotSet(part, None),
             SlotSet("previous_answer", previous or None),
             SlotSet("ask_style", None),

@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_parts, saving_allowed
+from bot.coaching.chat import bulleted, closing_suggestions
 from bot.parts import PARTS, TITLES
 from bot.statement import assemble, titled
 from bot.store import drafts
@@ -37,7 +38,8 @@ class ActionFinishStatement(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         _save_all(tracker)
-        statement = assemble(current_parts(tracker))
+        parts = current_parts(tracker)
+        statement = assemble(parts)
         if statement.answered:
             dispatcher.utter_message(response="utter_statement_ready", statement=statement.text)
             dispatcher.utter_message(
@@ -48,6 +50,11 @@ class ActionFinishStatement(Action):
         if statement.missing:
             missing = ", ".join(TITLES[p].lower() for p in statement.missing)
             dispatcher.utter_message(response="utter_statement_missing", missing=missing)
+        suggestions = [] if tracker.get_slot("tips_off") else closing_suggestions(parts)
+        if suggestions and statement.answered:
+            dispatcher.utter_message(
+                response="utter_coach_closing", suggestions=bulleted(suggestions)
+            )
         dispatcher.utter_message(response="utter_ask_happy")
         return []
 

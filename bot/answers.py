@@ -44,6 +44,22 @@ def _rules() -> tuple[int, frozenset[str]]:
     return int(data["min_words"]), frozenset(_normalise(t) for t in data["not_answers"])
 
 
+@lru_cache(maxsize=1)
+def _part_choices() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))["part_choice"]
+    return {choice: frozenset(_normalise(str(w)) for w in words) for choice, words in data.items()}
+
+
+def read_part_choice(text: str | None) -> str | None:
+    """ "rewrite" or "keep" for a reply to "rewrite it, or keep it and move on?";
+    None when the reply is neither."""
+    said = _normalise(text or "")
+    for choice, words in _part_choices().items():
+        if said in words:
+            return choice
+    return None
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("'", "")
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())

@@ -22,20 +22,44 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_drafts_show(args: argparse.Namespace) -> int:
     from bot.statement import titled
-    from bot.store import drafts
+    from bot.store import drafts, flags
     from bot.store.db import session_scope
 
     with session_scope() as session:
         draft = drafts.latest_draft(session, args.sender_id)
+        raised = flags.flags_for(session, args.sender_id)
     if args.json:
-        print(json.dumps(draft.to_json() if draft else None, ensure_ascii=False, indent=2))
+        flagged = {"safety_flags": [at.isoformat() for at in raised]}
+        shown = {**draft.to_json(), **flagged} if draft else None
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
     elif draft:
         print(f"Version {draft.version} ({draft.status}), saved {draft.created_at:%Y-%m-%d %H:%M}")
+        if raised:
+            print(f"SAFETY CHECK raised {len(raised)} time(s), last {raised[-1]:%Y-%m-%d %H:%M}")
         print()
         print(titled(draft.parts))
     else:
         print("No saved draft for that conversation.", file=sys.stderr)
     return 0 if draft else 1
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    """Every conversation where the safety check fired, newest first, with its caseworker."""
+    from sqlalchemy import select
+
+    from bot.store.access import key_for_sender
+    from bot.store.db import session_scope
+    from bot.store.models import SafetyFlag
+
+    with session_scope() as session:
+        rows = session.scalars(select(SafetyFlag).order_by(SafetyFlag.id.desc())).all()
+        for flag in rows:
+            key = key_for_sender(session, flag.sender_id)
+            who = (key.caseworker if key else "") or "(no caseworker)"
+            print(f"{flag.raised_at:%Y-%m-%d %H:%M}  {flag.sender_id}  {who}  {flag.context}")
+    if not rows:
+        print("No safety flags.")
+    return 0
 
 
 def _stop_on_signal(*_: object) -> None:
@@ -164,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("sender_id", help="the conversation (sender) id")
     show.add_argument("--json", action="store_true", help="print JSON (null if none)")
     show.set_defaults(func=cmd_drafts_show)
+
+    commands.add_parser(
+        "flags", help="conversations where the safety check fired (for caseworkers)"
+    ).set_defaults(func=cmd_flags)
 
     spent = commands.add_parser(
         "spent",

@@ -1,10 +1,26 @@
-"""Talking to the Rasa server's REST channel (POST /webhooks/rest/webhook)."""
+"""Talking to the Rasa server's REST channel (POST /webhooks/rest/webhook).
+
+Every candidate message passes through `send`, from the website and from the
+terminal chat, so this is where the safety check runs: a message that says the
+candidate may be at risk reaches the conversation as the `/safety_concern` intent
+instead of its words, so it is answered with care and never saved as a statement.
+"""
 
 from __future__ import annotations
 
 import aiohttp
 
+from bot.coaching.safety import SAFETY_PAYLOAD, is_concern
+
 WEBHOOK = "/webhooks/rest/webhook"
+
+
+def outgoing(message: str) -> str:
+    """What the conversation receives for `message`: itself, or the safety intent.
+    Button payloads ("/skip_part") are commands, not words, and pass unchanged."""
+    if not message.startswith("/") and is_concern(message):
+        return SAFETY_PAYLOAD
+    return message
 
 
 async def send(
@@ -12,7 +28,7 @@ async def send(
 ) -> list[dict]:
     """Send one message; return the bot's replies (each has "text" and maybe "buttons")."""
     async with http.post(
-        rasa_url + WEBHOOK, json={"sender": sender_id, "message": message}
+        rasa_url + WEBHOOK, json={"sender": sender_id, "message": outgoing(message)}
     ) as response:
         response.raise_for_status()
         return await response.json()

@@ -38,8 +38,10 @@ async def test_finish_shows_statement_length_and_time_and_saves(database_url, di
     assert responses(dispatcher) == [
         "utter_statement_ready",
         "utter_statement_length",
+        "utter_coach_closing",
         "utter_ask_happy",
     ]
+    assert "The statement is 40 words" in dispatcher.messages[2]["suggestions"]
     assert dispatcher.messages[0]["statement"].startswith("In 2019 I was convicted")
     assert dispatcher.messages[1]["words"] == 40
     assert dispatcher.messages[1]["speaking_time"] == "about 18 seconds"

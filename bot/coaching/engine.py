@@ -17,7 +17,7 @@ from functools import lru_cache
 from spacy.tokens import Span
 
 from bot.coaching.reading import Reader
-from bot.coaching.rules import PART_RULES, Hit
+from bot.coaching.rules import PART_RULES, Hit, groups_used
 from bot.coaching.words import limit, rule_texts, rules_file
 from bot.parts import PARTS, TITLES
 from bot.statement import word_count
@@ -71,7 +71,17 @@ class Coach:
     """Reads parts and statements. Build one and reuse it: loading takes a moment."""
 
     def __init__(self) -> None:
-        self.reader = Reader()
+        self.reader = Reader(
+            {
+                section: {
+                    group
+                    for rule, spec in rule_texts().items()
+                    if section in spec.sections
+                    for group in groups_used(rule)
+                }
+                for section in PARTS
+            }
+        )
 
     def part(self, section: str, text: str) -> list[Finding]:
         """Findings for one part, strengths first, then suggestions by importance."""
@@ -79,7 +89,7 @@ class Coach:
             raise ValueError(f"unknown section {section!r}; expected one of {', '.join(PARTS)}")
         if not text.strip():
             return []
-        reading = self.reader.read(text)
+        reading = self.reader.read(text, section)
         findings = []
         for rule, check in PART_RULES.items():
             spec = rule_texts()[rule]

@@ -8,6 +8,7 @@ the candidate's own view now.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from bot.coaching.phrases import NEGATIONS, compile_phrase
 from bot.coaching.words import jargon_terms, patterns_file, safety_file
@@ -55,9 +56,6 @@ _QUOTES = re.compile(
     r"\"[^\"\n]{1,300}\"|“[^”\n]{1,300}”|‘[^\n]{1,300}?’(?!\w)|(?<!\w)'[^\n]{1,300}?'(?!\w)"
 )
 
-if not Token.has_extension("lem"):
-    Token.set_extension("lem", default="")
-
 
 @Language.factory("coach_lemma")
 def _make_lemma(nlp: Language, name: str) -> LowerLemma:
@@ -65,8 +63,9 @@ def _make_lemma(nlp: Language, name: str) -> LowerLemma:
 
 
 class LowerLemma:
-    """Sets `token._.lem`: the lookup lemma of the token's NORM, so "Stole", "stole"
-    and "STOLE" all read as "steal", and "’m" as "be"."""
+    """Sets each token's lemma to the lookup lemma of its NORM, so "Stole", "stole"
+    and "STOLE" all read as "steal", and "’m" as "be". (A plain attribute, not a
+    custom one: the Matcher reads it in C, several times faster.)"""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
@@ -77,7 +76,7 @@ class LowerLemma:
             self.table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         for token in doc:
             norm = token.norm_
-            token._.lem = self.table.get(norm, norm)
+            token.lemma_ = self.table.get(norm, norm)
         return doc
 
 
@@ -96,15 +95,14 @@ class Reading:
     """One text, read: its doc and the matches of every pattern group."""
 
     doc: Doc
+    text: str
     matches: dict[str, list[Span]]
     quoted: list[tuple[int, int]]
+    sentences: list[Span]
+    sentence_start: list[int]  # for each token, where its sentence begins
     clause_start: list[int]
     in_belief: list[bool]
     not_followed_by: dict[str, frozenset[str]] = field(default_factory=dict)
-
-    @property
-    def text(self) -> str:
-        return self.doc.text
 
     def spans(self, group: str, *, keep_ignored: bool = False) -> list[Span]:
         """The group's matches in text order; without the negated, quoted or old-belief
@@ -116,6 +114,10 @@ class Reading:
 
     def has(self, group: str, *, keep_ignored: bool = False) -> bool:
         return bool(self.spans(group, keep_ignored=keep_ignored))
+
+    def sentence_of(self, span: Span) -> int:
+        """The start of the sentence `span` begins in (cheaper than span.sent)."""
+        return self.sentence_start[span.start]
 
     def ignored(self, span: Span) -> bool:
         return self.negated(span) or self.in_quotes(span) or self.in_belief[span.start]
@@ -132,62 +134,99 @@ class Reading:
         return self.doc[self.clause_start[span.start] : span.start]
 
 
-class Reader:
-    """The pipeline and every pattern group, compiled once."""
+# The groups of the safety check (bot/data/safety.yml).
+SAFETY_GROUPS = ("safety", "safety_past", "safety_now")
+# Every reading looks for old beliefs, to know what to ignore.
+ALWAYS = ("belief",)
 
-    def __init__(self) -> None:
+
+class Reader:
+    """The pipeline and every pattern group, compiled once.
+
+    `profiles` name the groups to look for in each kind of reading (a part's rules
+    need only some groups): each profile gets its own Matcher, because the Matcher's
+    time grows with the number of patterns it tries at every word.
+    """
+
+    def __init__(self, profiles: dict[str, set[str]]) -> None:
         self.nlp = build_nlp()
-        self.matcher = Matcher(self.nlp.vocab)
+        self.patterns: dict[str, list] = {}
         self.regexes: dict[str, list[re.Pattern[str]]] = defaultdict(list)
         self.not_followed_by: dict[str, frozenset[str]] = {}
         data = patterns_file()
         self.lists = {name: [str(w) for w in words] for name, words in data["lists"].items()}
         for group, spec in data["groups"].items():
-            self._add(group, spec.get("patterns") or [])
+            self._compile(group, spec.get("patterns") or [])
             self.regexes[group] += [re.compile(r) for r in spec.get("regexes") or []]
             if spec.get("not_followed_by"):
                 self.not_followed_by[group] = frozenset(spec["not_followed_by"])
         for number, term in enumerate(jargon_terms()):
-            self._add(f"jargon:{number}", term.patterns)
+            self._compile(f"jargon:{number}", term.patterns)
         safety = safety_file()
-        self._add("safety", safety["patterns"])
-        self._add("safety_past", safety["past"])
-        self._add("safety_now", safety["now"])
+        for group, key in zip(SAFETY_GROUPS, ("patterns", "past", "now"), strict=True):
+            self._compile(group, safety[key])
+        self.profiles = {
+            name: self._matcher({*groups, *ALWAYS}) for name, groups in profiles.items()
+        }
+        self.profiles["safety"] = self._matcher({*SAFETY_GROUPS})
+        self.groups_of = {name: {*groups, *ALWAYS} for name, groups in profiles.items()}
+        self.groups_of["safety"] = set(SAFETY_GROUPS)
 
     def norms_of(self, word: str) -> list[str]:
         return [t.norm_ for t in self.nlp.tokenizer(word) if not t.is_space]
 
-    def _add(self, group: str, phrases: list[str]) -> None:
-        patterns = []
-        for phrase in phrases:
-            patterns += compile_phrase(str(phrase), self.lists, self.norms_of)
-        if patterns:
-            self.matcher.add(group, patterns, greedy="LONGEST")
+    def _compile(self, group: str, phrases: list[str]) -> None:
+        self.patterns[group] = [
+            pattern
+            for phrase in phrases
+            for pattern in compile_phrase(str(phrase), self.lists, self.norms_of)
+        ]
 
-    def read(self, text: str) -> Reading:
+    def _matcher(self, groups: set[str]) -> Matcher:
+        unknown = groups - set(self.patterns) - set(self.regexes)
+        if unknown:
+            raise ValueError(f"no pattern group named {', '.join(sorted(unknown))}")
+        matcher = Matcher(self.nlp.vocab)
+        for group in sorted(groups):
+            if self.patterns.get(group):
+                matcher.add(group, self.patterns[group], greedy="LONGEST")
+        return matcher
+
+    def read(self, text: str, profile: str) -> Reading:
+        """Read `text` for the groups of `profile` (a part name, or "safety")."""
         doc = self.nlp(text[:MAX_CHARS])
         matches: dict[str, list[Span]] = defaultdict(list)
         strings = self.nlp.vocab.strings
-        for key, start, end in self.matcher(doc):
+        for key, start, end in self.profiles[profile](doc):
             group = strings[key]
             after = doc[end].norm_ if end < len(doc) else ""
             if after in self.not_followed_by.get(group, ()):
                 continue
             matches[group].append(doc[start:end])
-        for group, regexes in self.regexes.items():
-            for regex in regexes:
+        for group in self.groups_of[profile] & set(self.regexes):
+            for regex in self.regexes[group]:
                 for found in regex.finditer(doc.text):
                     span = doc.char_span(found.start(), found.end(), alignment_mode="expand")
                     if span is not None and len(span):
                         matches[group].append(span)
         for group in matches:
             matches[group].sort(key=lambda s: (s.start, -s.end))
+        sentence_start, current = [], 0
+        for token in doc:  # one pass; doc.sents costs several passes per sentence
+            if token.is_sent_start:
+                current = token.i
+            sentence_start.append(current)
+        bounds = [*sorted(set(sentence_start)), len(doc)]
+        sentences = [doc[start:end] for start, end in itertools.pairwise(bounds) if end > start]
         return Reading(
             doc=doc,
+            text=doc.text,
             matches=dict(matches),
             quoted=[(m.start(), m.end()) for m in _QUOTES.finditer(doc.text)],
+            sentences=sentences,
+            sentence_start=sentence_start,
             clause_start=_clause_starts(doc),
-            in_belief=_belief_marks(doc, matches.get("belief", [])),
+            in_belief=_belief_marks(doc, sentences, matches.get("belief", [])),
             not_followed_by=self.not_followed_by,
         )
 
@@ -204,11 +243,12 @@ def _clause_starts(doc: Doc) -> list[int]:
     return starts
 
 
-def _belief_marks(doc: Doc, cues: list[Span]) -> list[bool]:
+def _belief_marks(doc: Doc, sentences: list[Span], cues: list[Span]) -> list[bool]:
     """True for tokens inside an old belief or reported words, up to a turn."""
     marks = [False] * (len(doc) + 1)
     for cue in cues:
-        for token in doc[cue.start + 1 : cue.sent.end]:
+        end = next(s.end for s in sentences if s.start <= cue.start < s.end)
+        for token in doc[cue.start + 1 : end]:
             if token.i >= cue.end and token.norm_ in BELIEF_ENDS:
                 break
             marks[token.i] = True

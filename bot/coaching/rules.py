@@ -47,8 +47,8 @@ def blame(reading: Reading) -> list[Hit]:
     describes coercion (that is a circumstance, not blame)."""
     if reading.has("blame_accept"):
         return []
-    coerced = {span.sent.start for span in reading.spans("coercion", keep_ignored=True)}
-    return _all([s for s in reading.spans("blame") if s.sent.start not in coerced])
+    coerced = {reading.sentence_of(s) for s in reading.spans("coercion", keep_ignored=True)}
+    return _all([s for s in reading.spans("blame") if reading.sentence_of(s) not in coerced])
 
 
 def justification(reading: Reading) -> list[Hit]:
@@ -74,7 +74,7 @@ def _owned_acts(reading: Reading) -> list[Span]:
     for span in reading.spans("ownership"):
         last = span[-1]
         passive = (
-            last._.lem in _offence_verbs()
+            last.lemma_ in _offence_verbs()
             and any(t.norm_ in _PASSIVE_HELPERS for t in span[:-1])
             and not last.lower_.endswith("ing")
         )
@@ -208,13 +208,13 @@ def hard_to_read(reading: Reading) -> list[Hit]:
     above 9."""
     hits = [
         Hit(sentence)
-        for sentence in reading.doc.sents
+        for sentence in reading.sentences
         if word_count(sentence.text) > limit("sentence_max_words")
     ]
     if hits:
         return hits
     long_enough = word_count(reading.text) >= limit("reading_grade_min_words")
-    sentences = len(list(reading.doc.sents))
+    sentences = len(reading.sentences)
     if long_enough and reading_grade(reading.text, sentences) > limit("reading_grade_max"):
         return [Hit()]
     return []
@@ -263,6 +263,38 @@ def personal_data(reading: Reading) -> list[Hit]:
         if not kept or span.start >= kept[-1].end:
             kept.append(span)
     return _all(kept)
+
+
+_DETAIL = ("detail_weapon", "detail_injury", "detail_amount", "detail_time", "detail_step")
+# The pattern groups each rule reads ("jargon" stands for every jargon term).
+GROUPS_USED: dict[str, tuple[str, ...]] = {
+    "ownership": ("ownership",),
+    "change_shown": ("change_shown",),
+    "clear_goal": ("role", "skill_or_reason"),
+    "personal_data": (),
+    "placeholder": ("placeholder",),
+    "blame": ("blame", "blame_accept", "coercion"),
+    "justification": ("justification",),
+    "minimising": ("minimising",),
+    "no_ownership": ("ownership", "agentless", "first_person"),
+    "negative_label": ("negative_label",),
+    "hopeless": ("hopeless",),
+    "too_much_detail": _DETAIL,
+    "vague_offence": ("offence_kind", "sentence_given", "jargon"),
+    "no_change": ("regret", "change_shown", "insight"),
+    "no_future": ("role", "skill_or_reason", "plans"),
+    "over_apology": ("apology", "exclamations"),
+    "jargon": ("jargon",),
+    "hard_to_read": (),
+}
+
+
+def groups_used(rule: str) -> list[str]:
+    groups = list(GROUPS_USED[rule])
+    if "jargon" in groups:
+        groups.remove("jargon")
+        groups += _jargon_groups()
+    return groups
 
 
 # Every part rule, by its id in coaching.md.

@@ -16,11 +16,11 @@ SAFETY_PAYLOAD = "/safety_concern"
 
 
 def is_concern(text: str) -> bool:
-    reading = shared_coach().reader.read(text)
-    past = {s.sent.start for s in reading.spans("safety_past", keep_ignored=True)}
-    now = {s.sent.start for s in reading.spans("safety_now", keep_ignored=True)}
+    reading = shared_coach().reader.read(text, "safety")
+    past = {reading.sentence_of(s) for s in reading.spans("safety_past", keep_ignored=True)}
+    now = {reading.sentence_of(s) for s in reading.spans("safety_now", keep_ignored=True)}
     for mention in reading.spans("safety", keep_ignored=True):
-        sentence = mention.sent.start
+        sentence = reading.sentence_of(mention)
         if sentence in now or sentence not in past:
             return True
     return False

@@ -55,6 +55,8 @@ def count_events(sender_id: str, url: str | None = None) -> int:
 
 # User messages that are the page's own commands, not something the candidate said.
 HIDDEN_MESSAGES = ("/session_start",)
+# What the page shows for a message whose words were not passed on (bot.rest_client).
+STAND_INS = {"/safety_concern": "(A message about how you are feeling. Its words are not kept.)"}
 
 
 def transcript(sender_id: str, url: str | None = None) -> list[dict]:
@@ -81,7 +83,7 @@ def transcript(sender_id: str, url: str | None = None) -> list[dict]:
             titles.update({b.get("payload"): b.get("title") for b in buttons})
             messages.append({"from": "bot", "text": text, "buttons": buttons})
         elif text and text not in HIDDEN_MESSAGES:
-            messages.append({"from": "user", "text": titles.get(text, text)})
+            messages.append({"from": "user", "text": STAND_INS.get(text, titles.get(text, text))})
     return messages
 
 

@@ -36,6 +36,8 @@ class Draft:
     status: str
     parts: dict[str, str]
     created_at: datetime
+    # Coaching findings on each part, as the candidate heard them (may be empty).
+    findings: dict[str, list[dict]]
 
     def to_json(self) -> dict:
         return {
@@ -45,6 +47,7 @@ class Draft:
             "status": self.status,
             "created_at": self.created_at.isoformat(),
             **self.parts,
+            "findings": self.findings,
         }
 
     def answered(self) -> list[str]:
@@ -97,13 +100,18 @@ def _parts_of(version: StatementVersion | None) -> dict[str, str]:
 
 
 def save_parts(
-    session: Session, sender_id: str, changes: Mapping[str, str | None]
+    session: Session,
+    sender_id: str,
+    changes: Mapping[str, str | None],
+    findings: Mapping[str, list[dict]] | None = None,
 ) -> StatementVersion | None:
     """Save changed parts as a new version; the previous version is kept.
 
     `changes` maps part names to their new text (None or "" stores the part empty).
-    Parts not in `changes` keep their latest saved text. Returns None, and saves
-    nothing, for a sender who has not consented. Saving identical text adds no version.
+    Parts not in `changes` keep their latest saved text. `findings` are the coaching
+    findings on changed parts; a changed part without them keeps none. Returns None,
+    and saves nothing, for a sender who has not consented. Saving identical text
+    adds no version.
     """
     candidate = find_candidate(session, sender_id)
     if candidate is None:
@@ -118,11 +126,18 @@ def save_parts(
     candidate.last_active_at = utcnow()
     if latest is not None and parts == _parts_of(latest):
         return latest
+    notes = {
+        part: found
+        for part, found in dict(latest.findings if latest else {}).items()
+        if part not in changes
+    }
+    notes.update({part: list(found) for part, found in (findings or {}).items() if found})
     version = StatementVersion(
         statement=statement,
         number=(latest.number + 1) if latest else 1,
         status=VersionStatus.DRAFT,
         source="chat",
+        findings=notes,
         **parts,
     )
     session.add(version)
@@ -139,7 +154,7 @@ def start_again(session: Session, sender_id: str) -> Statement | None:
     statement = Statement(candidate=candidate)
     session.add(statement)
     session.flush()
-    session.add(StatementVersion(statement=statement, number=1, **_parts_of(None)))
+    session.add(StatementVersion(statement=statement, number=1, findings={}, **_parts_of(None)))
     candidate.last_active_at = utcnow()
     audit(session, "statement_restarted", candidate, statement_id=statement.id)
     return statement
@@ -161,6 +176,7 @@ def latest_draft(session: Session, sender_id: str) -> Draft | None:
         status=version.status.value,
         parts=_parts_of(version),
         created_at=version.created_at,
+        findings=dict(version.findings or {}),
     )
 
 

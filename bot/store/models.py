@@ -87,6 +87,9 @@ class StatementVersion(Base):
     )
     # Where the version came from, e.g. "chat".
     source: Mapped[str] = mapped_column(String(32), default="chat")
+    # Coaching findings on the parts of this version, by part: {"what_happened": [...]}.
+    # Kept with the version so a caseworker sees what the candidate was told.
+    findings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     statement: Mapped[Statement] = relationship(back_populates="versions")
@@ -104,6 +107,23 @@ class AuditEvent(Base):
     # Plain id, not a foreign key: the record of a deletion outlives the candidate.
     candidate_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class SafetyFlag(Base):
+    """The safety check fired in a conversation: a caseworker should follow up.
+
+    Holds no message text. Keyed by the conversation, so it exists before consent
+    too, and it outlives "delete my data" like the audit log does: it is a
+    safeguarding record, not part of the statement.
+    """
+
+    __tablename__ = "safety_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(128), index=True)
+    raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Where in the conversation it happened, e.g. "disclosure_form:feelings_now".
+    context: Mapped[str] = mapped_column(String(128), default="")
 
 
 class KeyKind(str, enum.Enum):

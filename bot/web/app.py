@@ -6,11 +6,13 @@ with the sender id of the signed-in session.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 
+from bot.coaching import shared_coach
 from bot.web import api, keys, pages, spent_page
 from bot.web.config import WebConfig
 from bot.web.limits import RateLimiter
@@ -27,6 +29,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[keys.MESSAGE_LIMITER] = RateLimiter(config.messages_burst, config.messages_per_second)
     app[keys.CODE_LIMITER] = RateLimiter(config.codes_burst, config.codes_per_second)
     app.cleanup_ctx.append(_http_client)
+    app.on_startup.append(_load_safety_check)
     app.add_routes(
         [
             web.get("/", pages.home),
@@ -46,6 +49,11 @@ def create_app(config: WebConfig | None = None) -> web.Application:
         ]
     )
     return app
+
+
+async def _load_safety_check(app: web.Application) -> None:
+    """Load the safety check's word patterns now, not on the first message."""
+    await asyncio.to_thread(shared_coach)
 
 
 async def _http_client(app: web.Application):
