@@ -86,6 +86,10 @@ class ValidateDisclosureForm(FormValidationAction):
     def _validate_part(
         self, part: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") not in (part, "part_choice") and value:
+            # Rasa re-validates parts already answered when the form starts again
+            # (after a stop, or on "carry on"): they were checked and saved then.
+            return {part: value}
         text = value if isinstance(value, str) else None
         check = check_answer(text)
         if not check.ok:

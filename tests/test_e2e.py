@@ -57,6 +57,13 @@ class Conversation:
         return result.returncode, json.loads(result.stdout)
 
 
+async def _answer(talk: Conversation, text: str) -> str:
+    """Answer a part, hear the feedback, keep the part; return the next question."""
+    feedback = await talk.say(text)
+    assert "rewrite it, or keep it and move on?" in feedback
+    return await talk.say("keep it")
+
+
 async def _consent(talk: Conversation) -> None:
     reply = await talk.say("hello")
     assert "computer assistant" in reply
@@ -69,13 +76,18 @@ async def _consent(talk: Conversation) -> None:
 async def test_a_full_conversation_is_saved(stack):
     talk = Conversation(stack)
     await _consent(talk)
-    assert "Part 2 of 4" in await talk.say(WHAT_HAPPENED)
-    assert "Part 3 of 4" in await talk.say(CIRCUMSTANCES)
-    assert "Part 4 of 4" in await talk.say(FEELINGS_NOW)
-    reply = await talk.say(ASPIRATIONS)
+    feedback = await talk.say(WHAT_HAPPENED)
+    assert "What works well: You say plainly what you did" in feedback
+    assert "Part 2 of 4" in await talk.say("keep it")
+    assert "Part 3 of 4" in await _answer(talk, CIRCUMSTANCES)
+    feedback = await talk.say(FEELINGS_NOW)
+    assert "real signs of change" in feedback
+    assert "Part 4 of 4" in await talk.say("/skip_part")  # the "Keep it" button
+    reply = await _answer(talk, ASPIRATIONS)
     assert "Here is your statement" in reply
     assert WHAT_HAPPENED in reply and ASPIRATIONS in reply
     assert "words long" in reply and "about" in reply
+    assert "The statement is 62 words" in reply  # the whole-statement rules, at the end
     assert "saved as a draft" in await talk.say("yes")
 
     code, draft = talk.drafts_show()
@@ -86,6 +98,56 @@ async def test_a_full_conversation_is_saved(stack):
     assert draft["aspirations"] == ASPIRATIONS
     assert draft["status"] == "draft"
     assert draft["version"] == 4
+    assert {f["rule"] for f in draft["findings"]["what_happened"]} == {"ownership"}
+    assert "change_shown" in {f["rule"] for f in draft["findings"]["feelings_now"]}
+
+
+async def test_feedback_rewrite_and_no_more_tips(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    weak = "It wasn't my fault, my mates got me into it and I got ABH"
+    feedback = await talk.say(weak)
+    assert "Even better if:" in feedback and '"wasn\'t my fault"' in feedback
+    assert "assault causing actual bodily harm" in feedback
+    reply = await talk.say("rewrite it")
+    assert "Part 1 of 4" in reply
+    better = "In 2019 I hit a man in a fight and was convicted of assault. I got a fine."
+    feedback = await talk.say(better)
+    assert "What works well" in feedback and "Even better if" not in feedback
+    reply = await talk.say("no more tips")
+    assert "no more tips" in reply and "Part 2 of 4" in reply
+    reply = await talk.say("My mates got me into it, it was the wrong place at the wrong time")
+    assert "Part 3 of 4" in reply and "Even better" not in reply  # saved, no feedback
+    _, draft = talk.drafts_show()
+    assert draft["what_happened"] == better and draft["version"] == 3
+    assert "blame" in {f["rule"] for f in draft["findings"]["circumstances"]}
+
+
+async def test_the_safety_check_answers_with_care_flags_and_keeps_no_words(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await _answer(talk, WHAT_HAPPENED)
+    crisis = "honestly I just want it all to stop"
+    reply = await talk.say(crisis)
+    assert "116 123" in reply and "NHS 111" in reply and "999" in reply
+    assert "Part 3 of 4" not in reply  # coaching stops
+    code, draft = talk.drafts_show()
+    assert code == 0 and len(draft["safety_flags"]) == 1
+    assert draft["circumstances"] == ""  # never saved as part text
+    from bot.store.conversations import transcript
+
+    said = [m["text"] for m in transcript(talk.sender, stack.tracker_store_url)]
+    assert crisis not in said and any("not kept" in t for t in said)
+    assert "Part 2 of 4" in await talk.say("/start_statement")  # carry on when ready
+
+
+async def test_the_safety_check_runs_before_consent(stack):
+    talk = Conversation(stack)
+    await talk.say("hi")
+    reply = await talk.say("everyone would be better off without me")
+    assert "Samaritans" in reply
+    code, _ = talk.drafts_show()
+    assert code == 1  # no candidate record: consent was never given
 
 
 async def test_a_short_answer_is_retried_then_offered_a_way_out(stack):
@@ -104,7 +166,7 @@ async def test_a_short_answer_is_retried_then_offered_a_way_out(stack):
 async def test_stopping_and_coming_back_in_a_new_session_loses_nothing(stack):
     talk = Conversation(stack)
     await _consent(talk)
-    await talk.say(WHAT_HAPPENED)
+    await _answer(talk, WHAT_HAPPENED)
     reply = await talk.say("I need a break")
     assert "saved" in reply
 
@@ -112,7 +174,7 @@ async def test_stopping_and_coming_back_in_a_new_session_loses_nothing(stack):
     assert "Welcome back" in reply and "1 of the 4 parts" in reply
     reply = await talk.say("carry on")
     assert "Part 2 of 4" in reply
-    await talk.say(CIRCUMSTANCES)
+    await _answer(talk, CIRCUMSTANCES)
     _, draft = talk.drafts_show()
     assert draft["what_happened"] == WHAT_HAPPENED
     assert draft["circumstances"] == CIRCUMSTANCES
@@ -121,12 +183,12 @@ async def test_stopping_and_coming_back_in_a_new_session_loses_nothing(stack):
 async def test_going_back_changes_one_part_and_keeps_the_rest(stack):
     talk = Conversation(stack)
     await _consent(talk)
-    await talk.say(WHAT_HAPPENED)
-    await talk.say(CIRCUMSTANCES)
+    await _answer(talk, WHAT_HAPPENED)
+    await _answer(talk, CIRCUMSTANCES)
     reply = await talk.say('/go_back{"part": "what_happened"}')
     assert WHAT_HAPPENED in reply and "Part 1 of 4" in reply
     changed = "In 2018 I was convicted of shoplifting and got a 12 month community order"
-    reply = await talk.say(changed)
+    reply = await _answer(talk, changed)
     assert "Part 3 of 4" in reply  # resumes at the next part still unanswered
     _, draft = talk.drafts_show()
     assert draft["what_happened"] == changed
@@ -173,18 +235,8 @@ async def test_questions_during_a_part_are_answered_and_never_saved(stack):
     assert code == 1 and draft is None
 
 
-def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
-    sender = uuid.uuid4().hex
-    typed = [
-        "hello",
-        "1",  # the first button: "Yes, save my answers"
-        WHAT_HAPPENED,
-        CIRCUMSTANCES,
-        FEELINGS_NOW,
-        ASPIRATIONS,
-        "1",  # "I'm happy with it"
-    ]
-    result = subprocess.run(
+def _shell(stack: Stack, sender: str, typed: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [
             str(PROJECT_ROOT / ".venv" / "bin" / "bot"),
             "shell",
@@ -197,8 +249,53 @@ def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
         timeout=300,
         env={**os.environ, "DATABASE_URL": stack.database_url},
     )  # fmt: skip
+
+
+def test_the_shell_coaches_a_weak_statement_kindly_and_praises_a_strong_one(stack):
+    typed = [
+        "hello",
+        "1",
+        "It wasn't my fault, my mates got me into it and I got ABH",
+        "keep",
+        "I was in the wrong place at the wrong time",
+        "keep",
+        "I'm a criminal and no one will ever hire me, I'm sorry",
+        "keep",
+        "I want to work in a warehouse because I am reliable",
+        "keep",
+    ]
+    out = _shell(stack, uuid.uuid4().hex, typed).stdout
+    out = " ".join(out.split())  # the shell wraps long lines
+    for said in ("wasn't my fault", "ABH", "actual bodily harm", "wrong place at the wrong time",
+                 "I'm a criminal", "no one will ever hire"):  # fmt: skip
+        assert said in out, said
+    assert "Even better if" in out and "What works well" in out
+    assert "offender" not in out.lower() and "ex-con" not in out.lower()
+    strong = _shell(stack, uuid.uuid4().hex, ["hello", "1", WHAT_HAPPENED]).stdout
+    strong = " ".join(strong.split())
+    assert "What works well" in strong and "I have no suggestions for this part" in strong
+    assert "Even better if" not in strong
+
+
+def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
+    sender = uuid.uuid4().hex
+    typed = [
+        "hello",
+        "1",  # the first button: "Yes, save my answers"
+        WHAT_HAPPENED,
+        "2",  # "Keep it and move on"
+        CIRCUMSTANCES,
+        "keep",
+        FEELINGS_NOW,
+        "2",
+        ASPIRATIONS,
+        "2",
+        "1",  # "I'm happy with it"
+    ]
+    result = _shell(stack, sender, typed)
     assert result.returncode == 0, result.stderr
     assert "[1] Yes, save my answers" in result.stdout
+    assert "[2] Keep it and move on" in result.stdout
     assert "saved as a draft" in result.stdout
     talk = Conversation(stack)
     talk.sender = sender

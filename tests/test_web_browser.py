@@ -64,6 +64,9 @@ async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, pag
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
 
     await say(page, PARTS[0])
+    await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
+    await expect(page.locator("#statement .notes")).to_contain_text("What works well")
+    await page.get_by_role("button", name="Keep it and move on").last.click()
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 2 of 4")
     await expect(page.locator("#progress")).to_have_text("1 of 4 parts written")
 
@@ -72,6 +75,8 @@ async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, pag
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 2 of 4")
     for part in PARTS[1:]:
         await say(page, part)
+        await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
+        await say(page, "keep it")
     await expect(page.locator(".msg.bot").filter(has_text="Here is your statement")).to_have_count(
         1
     )

@@ -35,15 +35,19 @@ async def test_a_conversation_through_the_gateway_is_saved_and_restored(aiohttp_
     assert "Can I save your answers?" in await say("hello")
     assert "Part 1 of 4" in await say("Yes, save my answers")
     part = "In 2018 I was convicted of shoplifting and got a community order."
-    assert "Part 2 of 4" in await say(part)
+    assert "rewrite it, or keep it" in await say(part)
+    assert "Part 2 of 4" in await say("/skip_part")  # the "Keep it and move on" button
 
     statement = (await (await client.get("/api/statement")).json())["statement"]
     assert statement["parts"]["what_happened"] == part
     assert statement["parts_written"] == 1
+    assert statement["notes"]["what_happened"][0]["kind"] == "strength"
+    assert statement["notes"]["circumstances"] == []
 
     history = (await (await client.get("/api/chat/history")).json())["messages"]
     said = [m["text"] for m in history if m["from"] == "user"]
-    assert said == ["hello", "Yes, save my answers", part]  # /session_start hidden
+    # /session_start is hidden; a pressed button shows as its title
+    assert said == ["hello", "Yes, save my answers", part, "Keep it and move on"]
     assert any("Part 2 of 4" in m["text"] for m in history if m["from"] == "bot")
 
 

@@ -55,6 +55,8 @@ def _chat_in_firefox(invite_url: str, log: str) -> tuple[str, str]:
         box = firefox.find_element(By.ID, "message")
         box.send_keys(PART)
         firefox.find_element(By.ID, "send").click()
+        _wait_for_bot(firefox, "rewrite it, or keep it")
+        _button(firefox, "Keep it and move on").click()
         _wait_for_bot(firefox, "Part 2 of 4")
         Wait(firefox, timeout=30).until(lambda f: PART in f.find_element(By.ID, "statement").text)
         firefox.refresh()

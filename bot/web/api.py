@@ -12,6 +12,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.coaching.engine import Finding, feedback
 from bot.parts import PARTS
 from bot.rest_client import send
 from bot.store import drafts
@@ -121,9 +122,18 @@ async def statement(request: web.Request) -> web.Response:
                 "status": draft.status,
                 "parts": {p: draft.parts.get(p, "") for p in PARTS},
                 "parts_written": len(draft.answered()),
+                # The coaching notes on each part, as the chat gave them.
+                "notes": {p: _notes(draft.findings.get(p) or []) for p in PARTS},
             }
         }
     )
+
+
+def _notes(findings: list[dict]) -> list[dict]:
+    """What the chat said about a part: its strength and up to three suggestions."""
+    strength, suggestions = feedback([Finding(**f) for f in findings])
+    chosen = ([strength] if strength else []) + suggestions
+    return [{"kind": f.kind, "message": f.message} for f in chosen]
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -130,6 +130,19 @@
       text.textContent = statement.parts[key] || "Not written yet.";
       statementPanel.appendChild(title);
       statementPanel.appendChild(text);
+      const notes = (statement.notes && statement.notes[key]) || [];
+      if (notes.length) {
+        const list = document.createElement("ul");
+        list.className = "notes";
+        for (const note of notes) {
+          const item = document.createElement("li");
+          item.className = note.kind;
+          item.textContent =
+            (note.kind === "strength" ? "What works well: " : "Even better if: ") + note.message;
+          list.appendChild(item);
+        }
+        statementPanel.appendChild(list);
+      }
     }
   }
 
