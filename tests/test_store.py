@@ -107,3 +107,41 @@ def test_plain_postgresql_urls_get_the_psycopg3_driver():
     assert driver_url("postgresql://u:p@db/app") == "postgresql+psycopg://u:p@db/app"
     assert driver_url("postgres://u@db/app") == "postgresql+psycopg://u@db/app"
     assert driver_url("sqlite:///var/app.db") == "sqlite:///var/app.db"
+
+
+def test_findings_are_kept_with_each_version(database_url):
+    blame = [{"rule": "blame", "kind": "suggestion", "section": "what_happened"}]
+    goal = [{"rule": "clear_goal", "kind": "strength", "section": "aspirations"}]
+    with session_scope() as session:
+        drafts.record_consent(session, "fk")
+        drafts.save_parts(session, "fk", {"what_happened": "v1"}, {"what_happened": blame})
+        drafts.save_parts(session, "fk", {"aspirations": "a1"}, {"aspirations": goal})
+    with session_scope() as session:
+        assert drafts.latest_draft(session, "fk").findings == {
+            "what_happened": blame,
+            "aspirations": goal,
+        }
+        # A changed part without findings keeps none; the first version keeps its own.
+        drafts.save_parts(session, "fk", {"what_happened": "v2"})
+    with session_scope() as session:
+        assert drafts.latest_draft(session, "fk").findings == {"aspirations": goal}
+        first = session.scalars(select(StatementVersion).order_by(StatementVersion.id)).first()
+        assert first.findings == {"what_happened": blame}
+
+
+def test_safety_flags_hold_no_text_and_outlive_deletion(database_url):
+    from bot.store import flags
+    from bot.store.models import SafetyFlag
+
+    with session_scope() as session:
+        drafts.record_consent(session, "sf")
+        flags.raise_flag(session, "sf", "disclosure_form:feelings_now")
+        drafts.delete_candidate(session, "sf")
+    with session_scope() as session:
+        assert len(flags.flags_for(session, "sf")) == 1
+        flag = session.scalars(select(SafetyFlag)).one()
+        assert flag.context == "disclosure_form:feelings_now"
+        audit = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "safety_flag_raised")
+        ).one()
+        assert audit.candidate_id is not None
