@@ -60,7 +60,9 @@ class ActionSessionStart(Action):
                 )
             else:
                 dispatcher.utter_message(response="utter_session_start_new")
-        return [SessionStarted(), *saved, ActionExecuted("action_listen")]
+        # "No more tips" holds for the whole conversation, not just this session.
+        carried = [SlotSet("tips_off", True)] if tracker.get_slot("tips_off") else []
+        return [SessionStarted(), *saved, *carried, ActionExecuted("action_listen")]
 
 
 class ActionGreet(Action):

@@ -117,3 +117,12 @@ async def test_session_start_message_with_extraction_events_after_it(
     )
     await ActionSessionStart().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_session_start_new"]
+
+
+async def test_no_more_tips_carries_over_into_a_new_session(database_url, dispatcher, domain):
+    events = await ActionSessionStart().run(
+        dispatcher, make_tracker(slots={"tips_off": True}), domain
+    )
+    assert slot_events(events) == {"tips_off": True}
+    events = await ActionSessionStart().run(dispatcher, make_tracker(), domain)
+    assert slot_events(events) == {}
