@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
@@ -102,7 +102,6 @@ class Reading:
     sentence_start: list[int]  # for each token, where its sentence begins
     clause_start: list[int]
     in_belief: list[bool]
-    not_followed_by: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def spans(self, group: str, *, keep_ignored: bool = False) -> list[Span]:
         """The group's matches in text order; without the negated, quoted or old-belief
@@ -227,7 +226,6 @@ class Reader:
             sentence_start=sentence_start,
             clause_start=_clause_starts(doc),
             in_belief=_belief_marks(doc, sentences, matches.get("belief", [])),
-            not_followed_by=self.not_followed_by,
         )
 
 

@@ -146,9 +146,14 @@ def vague_offence(reading: Reading) -> list[Hit]:
     return [Hit()]
 
 
+@lru_cache(maxsize=1)
+def _plan_cues() -> frozenset[str]:
+    return frozenset(patterns_file()["lists"]["plan_cues"])
+
+
 def _plans_ahead(reading: Reading, span: Span) -> bool:
-    cues = frozenset(patterns_file()["lists"]["plan_cues"])
-    return any(t.norm_ in cues for t in reading.clause_tokens_before(span))
+    """A plan, not a change made: "I want to do a course"."""
+    return any(t.norm_ in _plan_cues() for t in reading.clause_tokens_before(span))
 
 
 def _changes(reading: Reading) -> list[Span]:
