@@ -226,3 +226,14 @@ def test_safety_check_catches_plain_and_indirect_wordings(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_SAFETY)
 def test_safety_check_ignores_statement_text_about_harm(text: str) -> None:
     assert not is_concern(text)
+
+
+def test_the_assistants_own_examples_get_no_suggestions(coach: Coach, domain: dict) -> None:
+    """The example answers the chat shows (domain.yml) must model what the coach asks for."""
+    import re
+
+    for part in PARTS:
+        shown = domain["responses"][f"utter_example_{part}"][0]["text"]
+        example = re.search(r'"(.*)"', shown, re.S).group(1)
+        findings = coach.part(part, example)
+        assert [f.rule for f in findings if f.kind == "suggestion"] == [], part
