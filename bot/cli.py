@@ -22,14 +22,15 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_drafts_show(args: argparse.Namespace) -> int:
     from bot.statement import titled
-    from bot.store import drafts, flags
+    from bot.store import drafts, flags, practice
     from bot.store.db import session_scope
 
     with session_scope() as session:
         draft = drafts.latest_draft(session, args.sender_id)
         raised = flags.flags_for(session, args.sender_id)
+        rounds = practice.rounds_for(session, args.sender_id)
     if args.json:
-        flagged = {"safety_flags": [at.isoformat() for at in raised]}
+        flagged = {"safety_flags": [at.isoformat() for at in raised], "practice_rounds": rounds}
         shown = {**draft.to_json(), **flagged} if draft else None
         print(json.dumps(shown, ensure_ascii=False, indent=2))
     elif draft:

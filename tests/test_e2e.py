@@ -277,6 +277,17 @@ def test_the_shell_coaches_a_weak_statement_kindly_and_praises_a_strong_one(stac
     assert "Even better if" not in strong
 
 
+def test_a_practice_round_in_the_terminal_shell(stack):
+    typed = ["hello", "1", "I want to practise", "2", "1"] + [PRACTICE_ANSWER] * 5
+    result = _shell(stack, uuid.uuid4().hex, typed)
+    out = " ".join(result.stdout.split())
+    assert result.returncode == 0, result.stderr
+    assert "[2] Warehouse and logistics" in out and "The application form asks" in out
+    assert "Back to my statement" in out
+    assert out.count("Your answer covered") == 5
+    assert "That's the end of this round" in out and "You answered 5 of 5 questions" in out
+
+
 def test_a_statement_can_be_completed_in_the_terminal_shell(stack):
     sender = uuid.uuid4().hex
     typed = [
@@ -334,3 +345,57 @@ async def test_the_spent_check_can_be_skipped_for_the_statement(stack):
     assert "I couldn't read that as a date" in await talk.say("a long time ago")
     reply = await talk.say("skip")
     assert "Can I save your answers?" in reply
+
+
+PRACTICE_ANSWER = (
+    "In 2018 I was convicted of theft and got a community order. At the time I was in "
+    "debt. Since then I have been clean for two years, and I want to work in a "
+    "warehouse because I am reliable."
+)
+
+
+async def test_a_full_practice_round_with_an_employer(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await _answer(talk, WHAT_HAPPENED)
+    reply = await talk.say("can we do a mock interview")
+    assert "I'll play a fair employer" in reply and "What kind of job" in reply
+    assert "Where does the employer ask" in await talk.say("Construction")
+    reply = await talk.say("A face-to-face interview")
+    assert 'Employer: "Thanks for coming in.' in reply
+    answers = 0
+    while "That's the end of this round" not in reply:
+        reply = await talk.say(PRACTICE_ANSWER)
+        answers += 1
+        assert "What went well:" in reply and "Your answer covered" in reply
+        assert answers <= 6, "a round asks the opening question and 3 to 5 more"
+    assert answers >= 4
+    assert f"You answered {answers} of {answers} questions." in reply
+    assert "saved this summary" in reply
+    code, draft = talk.drafts_show()
+    assert code == 0 and draft["what_happened"] == WHAT_HAPPENED and draft["version"] == 1
+    (practice,) = draft["practice_rounds"]
+    assert practice["job"] == "construction" and practice["setting"] == "interview"
+    assert practice["summary"]["answered"] == answers
+    assert PRACTICE_ANSWER not in json.dumps(draft["practice_rounds"])
+    assert "Part 2 of 4" in await talk.say("/start_statement")  # back to the statement
+
+
+async def test_practice_retry_and_leaving_part_way(stack):
+    talk = Conversation(stack)
+    await _consent(talk)
+    await _answer(talk, WHAT_HAPPENED)
+    await talk.say("/practise")
+    await talk.say("care")
+    opening = await talk.say("after a DBS check")
+    assert "DBS certificate" in opening
+    first = await talk.say("It wasn't my fault, I got ABH.")
+    assert "Even better if" in first and "actual bodily harm" in first
+    assert "DBS certificate" in await talk.say("/go_back")  # the same question again
+    await talk.say(PRACTICE_ANSWER)
+    reply = await talk.say("stop")
+    assert "stopped practising" in reply and "just as you left it" in reply
+    assert "Part 2 of 4" in await talk.say("/start_statement")
+    code, draft = talk.drafts_show()
+    assert code == 0 and draft["what_happened"] == WHAT_HAPPENED
+    assert draft["practice_rounds"] == []  # a round left part way keeps no summary

@@ -31,7 +31,8 @@ PARTS = [
 
 @pytest.fixture
 async def site(aiohttp_server, stack):
-    server = await aiohttp_server(create_app(web_config(stack)))
+    # A test answers at machine speed; the rate limit has its own tests (test_web_api).
+    server = await aiohttp_server(create_app(web_config(stack, messages_burst=40)))
     return str(server.make_url("")).rstrip("/")
 
 
@@ -200,3 +201,30 @@ async def test_the_spent_form_page(site, page):
     await expect(page.locator("#date_0")).to_have_value("2015-05-20")
     RESULTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(RESULTS / "spent-form.png"), full_page=True)
+
+
+async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, page):
+    token, _ = new_invite(stack)
+    await page.goto(f"{site}/invite/{token}")
+    await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("button", name="Yes, save my answers").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    await say(page, "I want to practise")
+    await page.get_by_role("button", name="Warehouse and logistics").last.click()
+    await page.get_by_role("button", name="A question on an application form").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("The application form asks")
+    answer = (
+        "In 2019 I was convicted of theft and got a community order. At the time I was in "
+        "debt. Since then I have been sober for two years and I want to work in a warehouse."
+    )
+    summary = page.locator(".msg.bot").filter(has_text="That's the end of this round")
+    for _ in range(6):
+        await say(page, answer)
+        if await summary.count():
+            break
+        await expect(page.locator(".msg.bot").last).to_contain_text("Employer:")
+    await expect(summary).to_have_count(1)
+    await expect(page.locator(".msg.bot").filter(has_text="What went well:").first).to_be_visible()
+    await expect(summary).to_contain_text("To work on next time:")
+    await page.get_by_role("button", name="Back to my statement").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")

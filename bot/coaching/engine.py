@@ -17,12 +17,20 @@ from functools import lru_cache
 from spacy.tokens import Span
 
 from bot.coaching.reading import Reader
-from bot.coaching.rules import PART_RULES, Hit, groups_used
+from bot.coaching.rules import PART_RULES, Hit, expand, groups_used
 from bot.coaching.words import limit, rule_texts, rules_file
 from bot.parts import PARTS, TITLES
 from bot.statement import word_count
 
 STATEMENT = "statement"  # the section of whole-statement findings
+ANSWER = "answer"  # the section of findings on a practice answer
+# Groups a practice answer is also read for: which parts of the statement it covers.
+COVERAGE_GROUPS = {
+    "what_happened": ("offence_kind", "sentence_given", "ownership", "jargon"),
+    "circumstances": ("context",),
+    "feelings_now": ("change_shown", "insight", "regret"),
+    "aspirations": ("role", "plans", "skill_or_reason"),
+}
 EXCERPT_IN_MESSAGE = 80  # characters of the excerpt quoted in a message
 
 
@@ -81,6 +89,12 @@ class Coach:
                 }
                 for section in PARTS
             }
+            | {
+                ANSWER: {
+                    *(g for rule in answer_rules() for g in groups_used(rule)),
+                    *(g for groups in COVERAGE_GROUPS.values() for g in expand(groups)),
+                }
+            }
         )
 
     def part(self, section: str, text: str) -> list[Finding]:
@@ -96,6 +110,23 @@ class Coach:
             if section in spec.sections:
                 findings += [self._finding(rule, section, hit) for hit in check(reading)]
         return sort_findings(findings)
+
+    def answer(self, text: str) -> tuple[list[Finding], list[str]]:
+        """Findings on a practice answer, and the statement parts it covers."""
+        if not text.strip():
+            return [], []
+        reading = self.reader.read(text, ANSWER)
+        findings = [
+            self._finding(rule, ANSWER, hit)
+            for rule in answer_rules()
+            for hit in PART_RULES[rule](reading)
+        ]
+        covered = [
+            part
+            for part, groups in COVERAGE_GROUPS.items()
+            if any(reading.has(g) for g in expand(groups))
+        ]
+        return sort_findings(findings), covered
 
     def statement(self, parts: Mapping[str, str]) -> list[Finding]:
         """The part rules on every part, then the whole-statement rules."""
@@ -118,6 +149,10 @@ class Coach:
             excerpt=excerpt,
             message=" ".join(spec.message.format(**values).split()),
         )
+
+
+def answer_rules() -> list[str]:
+    return list(rules_file()["answer_rules"])
 
 
 def statement_findings(parts: Mapping[str, str]) -> list[Finding]:

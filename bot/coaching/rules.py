@@ -294,12 +294,14 @@ GROUPS_USED: dict[str, tuple[str, ...]] = {
 }
 
 
+def expand(groups: tuple[str, ...]) -> list[str]:
+    """Group names, with "jargon" standing for every jargon term's group."""
+    named = [g for g in groups if g != "jargon"]
+    return named + (_jargon_groups() if "jargon" in groups else [])
+
+
 def groups_used(rule: str) -> list[str]:
-    groups = list(GROUPS_USED[rule])
-    if "jargon" in groups:
-        groups.remove("jargon")
-        groups += _jargon_groups()
-    return groups
+    return expand(GROUPS_USED[rule])
 
 
 # Every part rule, by its id in coaching.md.

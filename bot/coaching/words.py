@@ -30,6 +30,7 @@ class RuleText:
     sections: tuple[str, ...]
     message: str
     rank: int  # 0 is the most important
+    work_on: str = ""  # the short form, for a practice round's summary
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ def rule_texts() -> dict[str, RuleText]:
     texts: dict[str, RuleText] = {}
     for kind, key in (("strength", "strengths"), ("suggestion", "suggestions")):
         for rank, (rule, spec) in enumerate(data[key].items()):
-            texts[rule] = RuleText(rule, kind, tuple(spec["sections"]), spec["message"], rank)
+            texts[rule] = RuleText(
+                rule, kind, tuple(spec["sections"]), spec["message"], rank, spec.get("work_on", "")
+            )
     return texts
 
 

@@ -45,6 +45,9 @@ class Candidate(Base):
         cascade="all, delete-orphan",
         order_by="Statement.id",
     )
+    practice_rounds: Mapped[list[PracticeRound]] = relationship(
+        cascade="all, delete-orphan", order_by="PracticeRound.id"
+    )
 
 
 class Statement(Base):
@@ -124,6 +127,23 @@ class SafetyFlag(Base):
     raised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Where in the conversation it happened, e.g. "disclosure_form:feelings_now".
     context: Mapped[str] = mapped_column(String(128), default="")
+
+
+class PracticeRound(Base):
+    """A finished practice round with an employer: its summary, for the caseworker.
+    Holds no answer text. Saved only with consent, and deleted with the candidate."""
+
+    __tablename__ = "practice_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("candidates.id", ondelete="CASCADE"), index=True
+    )
+    job: Mapped[str] = mapped_column(String(32))
+    setting: Mapped[str] = mapped_column(String(32))
+    # {"answered": n, "strengths": [...], "work_on": [...]}
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class KeyKind(str, enum.Enum):

@@ -1,0 +1,130 @@
+"""Practice with an employer: the question bank, question choice, and answer feedback."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from bot.rehearsal.bank import (
+    ANY,
+    bank,
+    jobs,
+    question_at,
+    questions,
+    read_job,
+    read_setting,
+    round_questions,
+    settings,
+)
+from bot.rehearsal.score import score_answer, summarise, summary_text
+
+JOBS = ["retail", "warehouse", "construction", "hospitality", "care", "office", "driving"]
+SETTINGS = ["application", "interview", "dbs"]
+
+STRONG = (
+    "In 2019 I was convicted of theft and got a community order. At the time I was in "
+    "debt. Since then I have been sober for two years, and I want to work in a "
+    "warehouse because I am reliable."
+)
+
+
+def test_the_bank_has_every_job_and_setting_the_issue_names() -> None:
+    assert list(jobs()) == JOBS
+    assert list(settings()) == SETTINGS
+
+
+def test_every_question_in_the_file_is_valid() -> None:
+    ids = [q.id for q in questions()]
+    assert len(ids) == len(set(ids)), "question ids are unique"
+    for q in questions():
+        assert q.text.strip() and q.covers.strip() and q.topic.strip()
+        assert set(q.jobs) <= {ANY, *JOBS}, q.id
+        assert set(q.settings) <= {ANY, *SETTINGS}, q.id
+    for setting in SETTINGS:
+        assert "?" in question_at(setting, [], 0)
+
+
+@pytest.mark.parametrize(("job", "setting"), list(itertools.product(JOBS, SETTINGS)))
+def test_every_job_and_setting_gets_three_to_five_follow_ups(job: str, setting: str) -> None:
+    chosen = round_questions(job, setting)
+    assert 3 <= len(chosen) <= 5
+    assert len({q.id for q in chosen}) == len(chosen)
+    assert all(q.suits(job, setting) for q in chosen)
+
+
+def test_questions_for_the_job_come_first_and_rounds_vary() -> None:
+    first = round_questions("retail", "interview", 0)
+    assert first[0].id in {"handling_cash", "stock_and_keys", "customers"}
+    assert [q.id for q in round_questions("retail", "interview", 1)] != [q.id for q in first]
+    assert "handling_cash" not in {q.id for q in round_questions("care", "interview")}
+    assert "vulnerable_people" in {q.id for q in round_questions("care", "dbs")}
+
+
+def test_question_at_walks_the_round_then_ends() -> None:
+    ids = [q.id for q in round_questions("driving", "dbs")]
+    assert "DBS" in question_at("dbs", ids, 0)
+    assert question_at("dbs", ids, 1) == round_questions("driving", "dbs")[0].text
+    assert question_at("dbs", ids, len(ids) + 1) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "job"),
+    [("Retail", "retail"), ("warehouse and logistics", "warehouse"),
+     ("I want to drive a van", "driving"), ("care work", "care"),
+     ("working in a kitchen", "hospitality"), ("on a building site", "construction"),
+     ("admin", "office"), ("dunno", None), ("", None)],
+)  # fmt: skip
+def test_reading_the_job(text: str, job: str | None) -> None:
+    assert read_job(text) == job
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [("A face-to-face interview", "interview"), ("on the application form", "application"),
+     ("after my DBS check", "dbs"), ("no idea", None)],
+)  # fmt: skip
+def test_reading_the_setting(text: str, setting: str | None) -> None:
+    assert read_setting(text) == setting
+
+
+def test_a_strong_answer_covers_the_four_parts_and_is_brief() -> None:
+    result = score_answer(STRONG)
+    assert result.covered == ["what_happened", "circumstances", "feelings_now", "aspirations"]
+    assert result.brief and result.suggestions == [] and result.strength
+    lines = result.lines()
+    assert lines[0].startswith("What went well:")
+    assert any("covered what happened" in line for line in lines)
+    assert lines[-1] == bank()["feedback"]["brief"]
+
+
+def test_a_weak_answer_gets_specific_suggestions_and_what_it_left_out() -> None:
+    result = score_answer("It wasn't my fault, my mates got me into it and I got ABH.")
+    assert result.suggestion_rules[:2] == ["blame", "jargon"]
+    assert len(result.suggestions) == 2
+    assert result.covered == ["what_happened"]
+    assert any("You could also say what was going on" in line for line in result.lines())
+
+
+def test_a_long_answer_is_told_so() -> None:
+    result = score_answer(" ".join([STRONG] * 5))
+    assert not result.brief
+    assert f"That was {result.words} words" in result.lines()[-1]
+
+
+def test_the_summary_names_strengths_and_two_or_three_things_to_work_on() -> None:
+    weak = score_answer("It wasn't my fault and I got ABH.").to_note()
+    strong = score_answer(STRONG).to_note()
+    summary = summarise([weak, strong, weak])
+    assert summary.answered == 3 and summary.strengths
+    assert 2 <= len(summary.work_on) <= 3
+    assert summary.work_on[0].startswith("Own your part")
+    text = summary_text(summary, asked=5)
+    assert "You answered 3 of 5 questions." in text and "To work on next time:" in text
+    assert "wasn't my fault" not in text  # the summary keeps no answer text
+
+
+def test_a_round_with_nothing_to_work_on_says_keep_practising() -> None:
+    summary = summarise([score_answer(STRONG).to_note()])
+    assert summary.work_on == []
+    assert bank()["summary"]["keep_practising"] in summary_text(summary, asked=5)
