@@ -128,3 +128,10 @@ def test_a_round_with_nothing_to_work_on_says_keep_practising() -> None:
     summary = summarise([score_answer(STRONG).to_note()])
     assert summary.work_on == []
     assert bank()["summary"]["keep_practising"] in summary_text(summary, asked=5)
+
+
+def test_every_button_reads_back_as_its_job_or_setting(domain: dict) -> None:
+    job_buttons = domain["responses"]["utter_ask_practice_job"][0]["buttons"]
+    assert [read_job(b["payload"]) for b in job_buttons] == JOBS
+    setting_buttons = domain["responses"]["utter_ask_practice_setting"][0]["buttons"]
+    assert [read_setting(b["payload"]) for b in setting_buttons] == SETTINGS
