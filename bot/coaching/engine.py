@@ -75,27 +75,30 @@ def _whole_words(span: Span) -> Span:
     return doc[start:end]
 
 
+def _profiles() -> dict[str, set[str]]:
+    """The pattern groups each kind of reading needs: a part's rules, or a practice
+    answer's rules and the groups that tell which parts it covers."""
+    profiles = {
+        section: {
+            group
+            for rule, spec in rule_texts().items()
+            if section in spec.sections
+            for group in groups_used(rule)
+        }
+        for section in PARTS
+    }
+    profiles[ANSWER] = {
+        *(g for rule in answer_rules() for g in groups_used(rule)),
+        *(g for groups in COVERAGE_GROUPS.values() for g in expand(groups)),
+    }
+    return profiles
+
+
 class Coach:
     """Reads parts and statements. Build one and reuse it: loading takes a moment."""
 
     def __init__(self) -> None:
-        self.reader = Reader(
-            {
-                section: {
-                    group
-                    for rule, spec in rule_texts().items()
-                    if section in spec.sections
-                    for group in groups_used(rule)
-                }
-                for section in PARTS
-            }
-            | {
-                ANSWER: {
-                    *(g for rule in answer_rules() for g in groups_used(rule)),
-                    *(g for groups in COVERAGE_GROUPS.values() for g in expand(groups)),
-                }
-            }
-        )
+        self.reader = Reader(_profiles())
 
     def part(self, section: str, text: str) -> list[Finding]:
         """Findings for one part, strengths first, then suggestions by importance."""
