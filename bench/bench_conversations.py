@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -29,13 +30,18 @@ from bot.store import access
 from bot.store.db import session_scope, upgrade
 
 CONVERSATIONS = 20
+# A whole statement: consent, each part with its feedback kept ("keep it"), then done.
 SCRIPT = [
     "hello",
     "yes",
     "In 2018 I was convicted of theft from a shop and got a community order",
+    "keep it",
     "I was using drugs every day and I was in a lot of debt",
+    "keep it",
     "I regret it. I have been clean for two years and I volunteer at a food bank",
+    "keep it",
     "I want to work in a warehouse because I am reliable and I like hard work",
+    "keep it",
     "yes",
 ]
 Turn = Callable[[str], Awaitable[list]]
@@ -121,6 +127,9 @@ async def _run(stack: Stack, concurrency: int) -> list[dict]:
 
 def main() -> int:
     rows = []
+    # Scripted candidates answer at machine speed; a person typing never meets the
+    # website's rate limit (10 at once, then one every 2 s), so the bench lifts it.
+    os.environ["CHAT_BURST"] = "1000"
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{Path(tmp) / 'app.db'}"
         upgrade(database_url)
