@@ -233,13 +233,31 @@ def _personal_regexes() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(r) for r in names_file()["regexes"].values())
 
 
+@dataclass(frozen=True)
+class _NameSigns:
+    relations: frozenset[str]
+    calling: frozenset[str]
+    first_names: frozenset[str]
+    own_cues: tuple[tuple[str, ...], ...]
+
+
+@lru_cache(maxsize=1)
+def _name_signs() -> _NameSigns:
+    data = names_file()
+    return _NameSigns(
+        frozenset(data["relations"]),
+        frozenset(data["calling"]),
+        frozenset(data["first_names"]),
+        tuple(tuple(cue) for cue in data["own_name_cues"]),
+    )
+
+
 def _names(reading: Reading) -> list[Span]:
     """Capitalised words that are clearly someone's name: after "my mate", after "a
     lad called", or a common first name - but not the candidate's own ("I'm Sam")."""
-    data = names_file()
-    relations, calling = frozenset(data["relations"]), frozenset(data["calling"])
-    first_names = frozenset(data["first_names"])
-    own_cues = [tuple(cue) for cue in data["own_name_cues"]]
+    signs = _name_signs()
+    relations, calling, first_names = signs.relations, signs.calling, signs.first_names
+    own_cues = signs.own_cues
     doc, names = reading.doc, []
     for token in doc:
         if not (token.is_alpha and token.is_title and len(token) > 1):
