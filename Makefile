@@ -101,7 +101,8 @@ pg-test: setup
 	scripts/with-postgres.sh $(APP_VENV)/bin/pytest -q -p no:cacheprovider \
 	  tests/test_store.py tests/test_cli.py tests/test_actions_session.py \
 	  tests/test_actions_form.py tests/test_actions_statement.py tests/test_web_api.py \
-	  tests/test_actions_coaching.py tests/test_actions_practice.py
+	  tests/test_actions_coaching.py tests/test_actions_practice.py \
+	  tests/test_review.py tests/test_actions_review.py tests/test_staff_routes.py
 
 test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) lint validate rasa-test pg-test
 	$(MAKE) nlu-cv NLU_MIN_F1=0.86

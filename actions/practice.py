@@ -89,6 +89,8 @@ class ValidatePracticeForm(FormValidationAction):
     async def validate_practice_job(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # cleared by action_start_practice: nothing said yet
+            return {}
         job = read_job(value if isinstance(value, str) else None)
         if job is None:
             dispatcher.utter_message(response="utter_practice_not_understood_job")
@@ -101,6 +103,8 @@ class ValidatePracticeForm(FormValidationAction):
     async def validate_practice_setting(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # cleared by action_start_practice: nothing said yet
+            return {}
         setting = read_setting(value if isinstance(value, str) else None)
         job = tracker.get_slot("practice_job")
         if setting is None or job is None:
@@ -124,6 +128,8 @@ class ValidatePracticeForm(FormValidationAction):
     async def validate_practice_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # cleared by action_start_practice: nothing said yet
+            return {}
         text = value if isinstance(value, str) else None
         if not check_answer(text).ok:
             dispatcher.utter_message(response="utter_practice_answer_tip")

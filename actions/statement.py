@@ -11,6 +11,7 @@ from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import current_parts, saving_allowed
+from actions.review import has_caseworker
 from bot.coaching.chat import bulleted, closing_suggestions
 from bot.parts import PARTS, TITLES
 from bot.statement import assemble, titled
@@ -69,10 +70,12 @@ class ActionSaveStatement(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         _save_all(tracker)
-        saved = saving_allowed(tracker)
-        dispatcher.utter_message(
-            response="utter_statement_saved" if saved else "utter_statement_not_saved"
-        )
+        if not saving_allowed(tracker):
+            dispatcher.utter_message(response="utter_statement_not_saved")
+        elif has_caseworker(tracker.sender_id):
+            dispatcher.utter_message(response="utter_statement_saved_for_review")
+        else:
+            dispatcher.utter_message(response="utter_statement_saved")
         return []
 
 

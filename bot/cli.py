@@ -84,10 +84,14 @@ def cmd_up(args: argparse.Namespace) -> int:
         stack.stop()
         return 1
     with session_scope() as session:
-        token, _ = access.create_invite(session, "demo caseworker")
+        password = demo_caseworker(session)
+        token, key = access.create_invite(session, DEMO_CASEWORKER)
+        key.name = "Demo candidate"
     public = settings().public_url
     print(f"\nThe assistant is up. Open {public}/ in your browser.")
     print(f"A demo candidate's invite link: {public}/invite/{token}")
+    print(f"Caseworker pages: {public}/staff/login  as {DEMO_CASEWORKER}")
+    print(f"  with the password {password}  (a new one on every start)")
     print("Or chat in a terminal:  make shell")
     print("Press Ctrl-C to stop.")
     signal.signal(signal.SIGTERM, _stop_on_signal)
@@ -101,6 +105,65 @@ def cmd_up(args: argparse.Namespace) -> int:
         return 0
     finally:
         stack.stop()
+
+
+DEMO_CASEWORKER = "demo.caseworker@example.org"
+
+
+def demo_caseworker(session) -> str:
+    """The demo caseworker account `make run` signs in with; a fresh random password
+    on every start (shown once), so an old printed password stops working."""
+    import secrets
+
+    from bot.review import accounts
+
+    password = secrets.token_urlsafe(12)
+    account = accounts.find_account(session, DEMO_CASEWORKER)
+    if account is None:
+        accounts.add_account(session, DEMO_CASEWORKER, "caseworker", password, by="bot up")
+    else:
+        accounts.set_password(session, account, password, by="bot up")
+    return password
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    """A staff account. The password is asked for twice (or read from stdin when it is
+    not a terminal), never taken from the command line where `ps` would show it."""
+    import getpass
+
+    from bot.review import accounts
+    from bot.store.db import session_scope, upgrade
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password (at least 12 characters): ")
+        if getpass.getpass("The same again: ") != password:
+            print("The two passwords are not the same; nothing was added.", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    upgrade()
+    try:
+        with session_scope() as session:
+            accounts.add_account(session, args.email, args.role, password, by="command line")
+    except accounts.AccountError as error:
+        print(f"{error} Nothing was added.", file=sys.stderr)
+        return 2
+    print(f"Added {accounts.normalise_email(args.email)} ({args.role}).")
+    return 0
+
+
+def cmd_users_disable(args: argparse.Namespace) -> int:
+    from bot.review import accounts
+    from bot.store.db import session_scope
+
+    with session_scope() as session:
+        account = accounts.find_account(session, args.email)
+        if account is None:
+            print("There is no account with that email.", file=sys.stderr)
+            return 2
+        accounts.set_active(session, account, False, by="command line")
+    print(f"Disabled {account.email}.")
+    return 0
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
@@ -223,6 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--caseworker", required=True, help="who reviews this candidate")
     create.add_argument("--base-url", help="default: PUBLIC_URL or http://127.0.0.1:8000")
     create.set_defaults(func=cmd_invite_create)
+
+    users = commands.add_parser("users", help="staff accounts").add_subparsers(
+        dest="users_command", required=True
+    )
+    add = users.add_parser("add", help="add a caseworker, trainer or admin account")
+    add.add_argument("--role", required=True, choices=("caseworker", "trainer", "admin"))
+    add.add_argument("--email", required=True)
+    add.set_defaults(func=cmd_users_add)
+    disable = users.add_parser("disable", help="disable an account (it cannot sign in)")
+    disable.add_argument("--email", required=True)
+    disable.set_defaults(func=cmd_users_disable)
 
     up = commands.add_parser("up", help="start the Rasa server and the action server")
     up.add_argument("--rasa-port", type=int, default=5005)

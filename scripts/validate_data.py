@@ -10,9 +10,10 @@ every retrieval intent the domain lists, because it merges the retrieval intents
 it finds in the NLU data into the domain a second time. That warning is accepted
 only when every intent it names is a retrieval intent of the NLU data.
 
-`safety_concern` has no training examples on purpose: only our own code sends it,
-in place of the words of a message the safety check caught (bot/rest_client.py).
-Rasa's "not found in the NLU training data" warning is accepted for it alone.
+`safety_concern` and `review_feedback` have no training examples on purpose: only
+our own code sends them, in place of the words of a message the safety check caught
+(bot/rest_client.py) and when a caseworker's decision is waiting (chat.js). Rasa's
+"not found in the NLU training data" warning is accepted for those two alone.
 
 Usage: python scripts/validate_data.py .venv-rasa/bin/rasa
 """
@@ -27,13 +28,14 @@ from pathlib import Path
 import yaml
 
 from bot.coaching.safety import SAFETY_PAYLOAD
+from bot.review.decisions import REVIEW_PAYLOAD
 
 ROOT = Path(__file__).resolve().parent.parent
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
 DUPLICATED = re.compile(r"The following duplicated intents have been found .*?: ([\w, ]+)")
 RASA_WARNING = re.compile(r"UserWarning: (.*)")
 NO_EXAMPLES = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found")
-SENT_BY_OUR_CODE = {SAFETY_PAYLOAD.lstrip("/")}
+SENT_BY_OUR_CODE = {SAFETY_PAYLOAD.lstrip("/"), REVIEW_PAYLOAD.lstrip("/")}
 
 
 def responses_used_outside_stories() -> set[str]:

@@ -45,7 +45,8 @@ def _empty(url: str) -> None:
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         conn.execute(text("DROP TYPE IF EXISTS version_status"))
-        conn.execute(text("DROP TYPE IF EXISTS key_kind"))
+        for kind in ("key_kind", "account_role", "review_decision"):
+            conn.execute(text(f"DROP TYPE IF EXISTS {kind}"))
 
 
 @pytest.fixture(scope="session")

@@ -158,3 +158,12 @@ def test_try_the_last_one_again_is_offered_only_after_an_answer(domain):
     later = variants[-1]
     assert "condition" not in later
     assert {b["payload"] for b in later["buttons"]} == {"/go_back", "/skip_part", "/stop"}
+
+
+async def test_starting_a_round_gives_no_tips_before_anything_is_said(dispatcher, domain):
+    """action_start_practice clears the slots; the form sees those as values to check."""
+    form = ValidatePracticeForm()
+    for slot in ("practice_job", "practice_setting", "practice_answer"):
+        result = await getattr(form, f"validate_{slot}")(None, dispatcher, make_tracker(), domain)
+        assert result == {}
+    assert dispatcher.messages == []

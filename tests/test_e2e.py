@@ -283,6 +283,8 @@ def test_a_practice_round_in_the_terminal_shell(stack):
     out = " ".join(result.stdout.split())
     assert result.returncode == 0, result.stderr
     assert "[2] Warehouse and logistics" in out and "The application form asks" in out
+    start = out.split("Let's practise", 1)[1].split("What kind of job", 1)[0]
+    assert "Tip:" not in start  # no tips before anything is said
     assert "Back to my statement" in out
     assert out.count("Your answer covered") == 5
     assert "That's the end of this round" in out and "You answered 5 of 5 questions" in out

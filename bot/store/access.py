@@ -57,6 +57,14 @@ def create_invite(session: Session, caseworker: str) -> tuple[str, ConversationK
     return token, key
 
 
+def replace_invite_token(session: Session, key: ConversationKey) -> str:
+    """A new secret for an existing invite (the old link stops working); shown once."""
+    token = secrets.token_urlsafe(32)
+    key.key_hash = digest(token)
+    session.flush()
+    return token
+
+
 def create_practice(session: Session) -> tuple[str, ConversationKey]:
     """An anonymous practice conversation: returns its resume code (shown once)."""
     while True:

@@ -54,7 +54,7 @@ def count_events(sender_id: str, url: str | None = None) -> int:
 
 
 # User messages that are the page's own commands, not something the candidate said.
-HIDDEN_MESSAGES = ("/session_start",)
+HIDDEN_MESSAGES = ("/session_start", "/review_feedback")  # see bot.review.decisions
 # What the page shows for a message whose words were not passed on (bot.rest_client).
 STAND_INS = {"/safety_concern": "(A message about how you are feeling. Its words are not kept.)"}
 
@@ -85,6 +85,22 @@ def transcript(sender_id: str, url: str | None = None) -> list[dict]:
         elif text and text not in HIDDEN_MESSAGES:
             messages.append({"from": "user", "text": STAND_INS.get(text, titles.get(text, text))})
     return messages
+
+
+def first_message_times(sender_ids: list[str], url: str | None = None) -> dict[str, float]:
+    """When each conversation's first message was sent (Unix time), where known."""
+    engine = _engine(url)
+    if not sender_ids:
+        return {}
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "events"):
+            return {}
+        rows = conn.execute(
+            select(EVENTS.c.sender_id, func.min(EVENTS.c.timestamp))
+            .where(EVENTS.c.sender_id.in_(sender_ids), EVENTS.c.type_name == "user")
+            .group_by(EVENTS.c.sender_id)
+        ).all()
+    return {sender: float(moment) for sender, moment in rows if moment is not None}
 
 
 def delete_conversation(sender_id: str, url: str | None = None) -> int:

@@ -9,8 +9,20 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -166,8 +178,11 @@ class ConversationKey(Base):
     )
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     sender_id: Mapped[str] = mapped_column(String(128), unique=True)
-    # Who the candidate's drafts go to; empty for practice, which nobody reviews.
-    caseworker: Mapped[str] = mapped_column(String(128), default="")
+    # Who the candidate's drafts go to (the caseworker account's email); empty for
+    # practice, which nobody reviews.
+    caseworker: Mapped[str] = mapped_column(String(128), default="", index=True)
+    # The first name or pseudonym the caseworker knows the candidate by.
+    name: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -182,3 +197,105 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(kind, name=name, values_callable=lambda e: [m.value for m in e])
+
+
+class Role(str, enum.Enum):
+    CASEWORKER = "caseworker"  # reviews their own candidates
+    TRAINER = "trainer"  # improves the dialogue; sees no candidate data
+    ADMIN = "admin"  # sees every candidate, manages accounts, reads the audit log
+
+
+class Account(Base):
+    """A member of staff who signs in to the caseworker pages. Accounts are disabled,
+    never deleted, so the audit log always names someone real."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "account_role"))
+    password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffSession(Base):
+    """A signed-in member of staff. The cookie holds a random token; this holds its hash."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    account: Mapped[Account] = relationship()
+
+
+class Decision(str, enum.Enum):
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+
+
+class Comment(Base):
+    """A caseworker's comment on one part of one version."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("statement_versions.id", ondelete="CASCADE"), index=True
+    )
+    part: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[Account] = relationship()
+
+
+class Review(Base):
+    """A caseworker's decision on one exact version, and whether the candidate has
+    been shown it in the chat yet."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("statement_versions.id", ondelete="CASCADE"), index=True
+    )
+    decision: Mapped[Decision] = mapped_column(_enum(Decision, "review_decision"))
+    message: Mapped[str] = mapped_column(Text, default="")
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    version: Mapped[StatementVersion] = relationship()
+    reviewer: Mapped[Account] = relationship()
+
+
+class ApprovedVersionLocked(Exception):
+    """Something tried to change a version a caseworker approved."""
+
+
+@event.listens_for(Session, "before_flush")
+def _approved_versions_never_change(session: Session, _context: object, _instances: object) -> None:
+    """An approval points at one exact text: once approved, a version cannot be edited
+    or have its status changed. (A new edit is a new version; deleting a candidate's
+    data still deletes it.)"""
+    for obj in session.dirty:
+        if isinstance(obj, StatementVersion) and session.is_modified(obj):
+            status = inspect(obj).attrs.status.history
+            before = status.deleted[0] if status.deleted else obj.status
+            if before == VersionStatus.APPROVED:
+                raise ApprovedVersionLocked(f"version {obj.id} is approved and cannot change")

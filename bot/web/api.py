@@ -15,12 +15,14 @@ from sqlalchemy import text
 from bot.coaching.engine import Finding, feedback
 from bot.parts import PARTS
 from bot.rest_client import send
+from bot.review import decisions
 from bot.store import drafts
 from bot.store.conversations import transcript
 from bot.store.db import engine_for, session_scope
 from bot.store.models import WebSession
 from bot.web import keys
 from bot.web.config import MAX_MESSAGE_CHARS
+from bot.web.downloads import exported
 from bot.web.security import json_error
 from bot.web.session import current_session
 
@@ -113,10 +115,14 @@ async def statement(request: web.Request) -> web.Response:
     session = await _signed_in(request)
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         draft = drafts.latest_draft(db, session.sender_id)
+        approved = decisions.approved_version(db, session.sender_id)
+        approved_number = approved.number if approved else None
     if draft is None:
-        return web.json_response({"statement": None})
+        return web.json_response({"statement": None, "approved_version": approved_number})
     return web.json_response(
         {
+            # The caseworker-approved version the candidate can download, if any.
+            "approved_version": approved_number,
             "statement": {
                 "version": draft.version,
                 "status": draft.status,
@@ -124,9 +130,32 @@ async def statement(request: web.Request) -> web.Response:
                 "parts_written": len(draft.answered()),
                 # The coaching notes on each part, as the chat gave them.
                 "notes": {p: _notes(draft.findings.get(p) or []) for p in PARTS},
-            }
+            },
         }
     )
+
+
+async def review_waiting(request: web.Request) -> web.Response:
+    """Whether a caseworker's decision is waiting to be shown in the chat. The page
+    asks now and then; if so, it sends the /review_feedback command and the
+    assistant tells the candidate."""
+    session = await _signed_in(request)
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        waiting = decisions.unseen_review(db, session.sender_id) is not None
+    return web.json_response({"waiting": waiting})
+
+
+async def download_approved(request: web.Request) -> web.Response:
+    """The candidate's approved statement, as .docx or text."""
+    session = await _signed_in(request)
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        version = decisions.approved_version(db, session.sender_id)
+        if version is None:
+            raise web.HTTPNotFound(text="There is no approved statement to download yet.")
+        candidate = drafts.find_candidate(db, session.sender_id)
+        fmt = request.match_info["fmt"]
+        drafts.audit(db, "exported", candidate, version=version.number, format=fmt)
+        return exported(version, fmt)
 
 
 def _notes(findings: list[dict]) -> list[dict]:

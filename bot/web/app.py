@@ -13,7 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.coaching import shared_coach
-from bot.web import api, keys, pages, spent_page
+from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff_pages
 from bot.web.config import WebConfig
 from bot.web.limits import RateLimiter
 from bot.web.security import security_middleware
@@ -28,6 +28,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[keys.CONFIG] = config
     app[keys.MESSAGE_LIMITER] = RateLimiter(config.messages_burst, config.messages_per_second)
     app[keys.CODE_LIMITER] = RateLimiter(config.codes_burst, config.codes_per_second)
+    app[keys.LOGIN_LIMITER] = RateLimiter(config.logins_burst, config.logins_per_second)
     app.cleanup_ctx.append(_http_client)
     app.on_startup.append(_load_safety_check)
     app.add_routes(
@@ -44,11 +45,40 @@ def create_app(config: WebConfig | None = None) -> web.Application:
             web.post("/api/chat", api.post_chat),
             web.get("/api/chat/history", api.history),
             web.get("/api/statement", api.statement),
+            web.get("/api/review", api.review_waiting),
+            web.get(r"/api/statement/approved.{fmt:docx|txt}", api.download_approved),
             web.get("/healthz", api.healthz),
+            *STAFF_ROUTES,
             web.static("/static", STATIC),
         ]
     )
     return app
+
+
+# Caseworker, trainer and admin pages. Each handler checks the role (and, for a
+# candidate, the caseload) itself, on the server.
+STAFF_ROUTES = [
+    web.get("/staff", staff_pages.home),
+    web.get("/staff/login", staff_auth.login_form),
+    web.post("/staff/login", staff_auth.log_in),
+    web.post("/staff/logout", staff_auth.log_out),
+    web.get("/staff/password", staff_auth.password_form),
+    web.post("/staff/password", staff_auth.change_password),
+    web.get("/staff/caseload", staff_pages.caseload_page),
+    web.post("/staff/candidates", staff_pages.create_candidate),
+    web.get(r"/staff/candidates/{key_id}", staff_pages.candidate_page),
+    web.post(r"/staff/candidates/{key_id}/comments", staff_pages.add_comment),
+    web.post(r"/staff/candidates/{key_id}/request-changes", staff_pages.request_changes),
+    web.post(r"/staff/candidates/{key_id}/approve", staff_pages.approve),
+    web.post(r"/staff/candidates/{key_id}/invite", staff_pages.reissue_invite),
+    web.get(r"/staff/candidates/{key_id}/export.{fmt:docx|txt}", staff_pages.export_statement),
+    web.get("/staff/overview", staff_pages.overview_page),
+    web.get("/staff/accounts", admin_pages.accounts_page),
+    web.post("/staff/accounts", admin_pages.add_account),
+    web.post(r"/staff/accounts/{account_id}/active", admin_pages.set_active),
+    web.get("/staff/audit", admin_pages.audit_page),
+    web.get("/staff/audit.csv", admin_pages.audit_csv),
+]
 
 
 async def _load_safety_check(app: web.Application) -> None:

@@ -25,6 +25,9 @@ class WebConfig:
     messages_per_second: float = 0.5
     codes_burst: float = 5
     codes_per_second: float = 0.1
+    # Staff sign-in attempts per address (accounts also lock after 5 wrong passwords).
+    logins_burst: float = 10
+    logins_per_second: float = 0.2
 
     @classmethod
     def from_env(cls) -> WebConfig:

@@ -21,16 +21,24 @@ from bot.web.session import COOKIE, current_session, set_session_cookie
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _template(name: str) -> Template:
     return Template((TEMPLATES / f"{name}.html").read_text(encoding="utf-8"))
 
 
-def page(title: str, body_template: str, status: int = 200, **values: str) -> web.Response:
-    """A whole page; `values` are escaped, except names ending in _html."""
-    safe = {k: v if k.endswith("_html") else html.escape(v) for k, v in values.items()}
-    safe = {k.removesuffix("_html"): v for k, v in safe.items()}
-    body = _template(body_template).substitute(safe)
+def render(template: str, **values: object) -> str:
+    """A template filled in; `values` are escaped, except names ending in _html
+    (HTML built from escaped parts), which go in as they are without the suffix."""
+    safe = {
+        k.removesuffix("_html"): str(v) if k.endswith("_html") else html.escape(str(v))
+        for k, v in values.items()
+    }
+    return _template(template).substitute(safe)
+
+
+def page(title: str, body_template: str, status: int = 200, **values: object) -> web.Response:
+    """A whole page: the body template inside the site's frame."""
+    body = render(body_template, **values)
     text = _template("base").substitute(title=html.escape(title), body=body)
     return web.Response(text=text, content_type="text/html", status=status)
 

@@ -63,7 +63,8 @@ def _plain(error: web.HTTPException) -> str:
     if error.status == 413 and (error.text or "").startswith("Maximum request body size"):
         return "That is too long to send."
     if error.status == 404:
-        return "There is nothing here."
+        custom = error.text and not error.text.startswith("404:")
+        return error.text if custom else "There is nothing here."
     if error.status == 405:
         return "That is not allowed here."
     return error.text or error.reason

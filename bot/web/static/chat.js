@@ -20,6 +20,7 @@
     feelings_now: "How I feel about it now",
     aspirations: "What I want to do next",
   };
+  const REVIEW_CHECK_MS = 10000; // how often to ask whether the caseworker has decided
   let csrfToken = "";
   let sending = false;
   let pending = null; // a message that failed to send: {text, shown}
@@ -123,6 +124,7 @@
       return;
     }
     progress.textContent = statement.parts_written + " of 4 parts written";
+    if (result.body.approved_version) showDownloads(result.body.approved_version);
     for (const key of Object.keys(PART_TITLES)) {
       const title = document.createElement("h3");
       title.textContent = PART_TITLES[key];
@@ -143,6 +145,33 @@
         }
         statementPanel.appendChild(list);
       }
+    }
+  }
+
+  function showDownloads(version) {
+    const box = document.createElement("div");
+    box.className = "approved";
+    const said = document.createElement("p");
+    said.textContent = "Approved by your caseworker (version " + version + "). Download it:";
+    box.appendChild(said);
+    for (const [format, label] of [["docx", "Word document (.docx)"], ["txt", "Text (.txt)"]]) {
+      const link = document.createElement("a");
+      link.className = "button";
+      link.href = "/api/statement/approved." + format;
+      link.textContent = label;
+      box.appendChild(link);
+      box.appendChild(document.createTextNode(" "));
+    }
+    statementPanel.appendChild(box);
+  }
+
+  // When a caseworker has decided on the statement, the assistant says so in the
+  // chat: on opening the page, and within a few seconds while it is open.
+  async function checkReview() {
+    if (sending || pending) return;
+    const result = await api("/api/review");
+    if (result.ok && result.body.waiting && !sending && !pending) {
+      await send("/review_feedback", "");
     }
   }
 
@@ -175,6 +204,8 @@
     });
     if (!past.length) await send("/session_start", "");
     refreshStatement();
+    await checkReview();
+    setInterval(checkReview, REVIEW_CHECK_MS);
     box.focus();
   }
 

@@ -1,0 +1,181 @@
+"""Staff accounts: creating them, checking passwords, lockout, staff sessions.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults). After
+MAX_FAILED_LOGINS wrong passwords in a row an account is locked for LOCKOUT.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.review.audit import record
+from bot.store.access import digest
+from bot.store.models import Account, Role, StaffSession, utcnow
+
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+STAFF_SESSION_LIFETIME = timedelta(hours=8)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,60}$")
+
+_hasher = PasswordHasher()
+# Checked against when the email is unknown, so both cases take as long.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """Input that cannot make or change an account; the message says why, plainly."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if not EMAIL.match(email):
+        raise AccountError("Please give a valid email address.")
+    return email
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"The password can be at most {MAX_PASSWORD} characters.")
+    return password
+
+
+def parse_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise AccountError("The role must be caseworker, trainer or admin.") from None
+
+
+def find_account(session: Session, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == normalise_email(email)))
+
+
+def add_account(session: Session, email: str, role: str, password: str, by: str) -> Account:
+    """A new account. `by` names who made it, for the audit log."""
+    email, kind = check_email(email), parse_role(role)
+    check_password(password)
+    if find_account(session, email) is not None:
+        raise AccountError("There is already an account with that email.")
+    account = Account(email=email, role=kind, password_hash=_hasher.hash(password), active=True)
+    account.failed_logins = 0
+    session.add(account)
+    session.flush()
+    record(session, by, "account_created", account=email, role=kind.value)
+    return account
+
+
+def set_active(session: Session, account: Account, active: bool, by: str) -> None:
+    """Disable (or enable again) an account; a disabled account's sessions end now."""
+    account.active = active
+    if not active:
+        session.execute(delete(StaffSession).where(StaffSession.account_id == account.id))
+    record(session, by, "account_enabled" if active else "account_disabled", account=account.email)
+
+
+def set_password(session: Session, account: Account, password: str, by: str) -> None:
+    account.password_hash = _hasher.hash(check_password(password))
+    account.failed_logins = 0
+    account.locked_until = None
+    record(session, by, "password_changed", account=account.email)
+
+
+def change_password(session: Session, account: Account, current: str, new: str) -> None:
+    """A signed-in person changes their own password; the current one must be right."""
+    if not _verifies(account.password_hash, current):
+        raise AccountError("The current password is not right.")
+    set_password(session, account, new, by=account.email)
+
+
+class LoginRefused(Exception):
+    """Wrong email or password, a disabled account, or a locked one. The message is
+    safe to show: it does not say which accounts exist."""
+
+
+def log_in(session: Session, email: str, password: str, now: datetime | None = None) -> Account:
+    """The account for these credentials, counting failures towards a lockout."""
+    now = now or utcnow()
+    account = find_account(session, email) if len(email) <= 254 else None
+    if account is None or not account.active:
+        _verifies(_DUMMY_HASH, password)
+        record(session, normalise_email(email)[:128] or "(empty)", "login_failed")
+        raise LoginRefused("The email or password is not right.")
+    if account.locked_until and _aware(account.locked_until) > now:
+        record(session, account.email, "login_refused_locked")
+        raise LoginRefused(_locked_message())
+    if not _verifies(account.password_hash, password):
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCKOUT
+            account.failed_logins = 0
+            record(session, account.email, "account_locked")
+            raise LoginRefused(_locked_message())
+        record(session, account.email, "login_failed")
+        raise LoginRefused("The email or password is not right.")
+    account.failed_logins = 0
+    account.locked_until = None
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher.hash(password)
+    record(session, account.email, "logged_in")
+    return account
+
+
+def _locked_message() -> str:
+    minutes = int(LOCKOUT.total_seconds() // 60)
+    return f"Too many wrong passwords. This account is locked for {minutes} minutes."
+
+
+def _verifies(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def start_staff_session(session: Session, account: Account) -> tuple[str, StaffSession]:
+    """A new signed-in browser for the account: returns the cookie token (raw)."""
+    token = secrets.token_urlsafe(32)
+    found = StaffSession(
+        token_hash=digest(token),
+        account_id=account.id,
+        csrf_token=secrets.token_urlsafe(32),
+        expires_at=utcnow() + STAFF_SESSION_LIFETIME,
+    )
+    session.add(found)
+    session.flush()
+    return token, found
+
+
+def find_staff_session(session: Session, token: str | None) -> StaffSession | None:
+    """The live session of an active account for a cookie token, or None."""
+    if not token:
+        return None
+    found = session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
+    if found is None or _aware(found.expires_at) <= datetime.now(timezone.utc):
+        return None
+    if not found.account.active:
+        return None
+    return found
+
+
+def end_staff_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(StaffSession).where(StaffSession.token_hash == digest(token)))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,458 @@
+"""The caseworker pages: caseload, a candidate's review page, comments, decisions,
+exports and the overview. Every route starts with `staff_auth.require` and reaches
+a candidate only through `caseload.visible_case`, which says no (404) for anyone
+else's candidate.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from urllib.parse import urlencode
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.coaching.engine import Finding, feedback
+from bot.parts import PARTS, TITLES
+from bot.review import caseload, decisions, overview
+from bot.review.audit import record
+from bot.review.diff import word_diff
+from bot.store.conversations import first_message_times
+from bot.store.db import session_scope
+from bot.store.drafts import find_candidate
+from bot.store.flags import flags_for
+from bot.store.models import ConversationKey, Role, StatementVersion
+from bot.web import keys
+from bot.web.downloads import exported
+from bot.web.pages import page, redirect, render
+from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require
+
+e = html.escape
+REVIEWERS = (Role.CASEWORKER, Role.ADMIN)
+
+
+def _db(request: web.Request) -> Session:
+    return session_scope(request.app[keys.CONFIG].database_url)
+
+
+def staff_page(staff: Staff, title: str, content_html: str, status: int = 200) -> web.Response:
+    return page(title, "staff/page", status=status, nav_html=nav(staff), content_html=content_html)
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%d %b %Y, %H:%M")
+
+
+async def home(request: web.Request) -> web.Response:
+    staff = await require(request)
+    if staff.role in REVIEWERS:
+        return redirect("/staff/caseload")
+    return staff_page(
+        staff, "Staff",
+        "<h1>Staff pages</h1><p>Trainer accounts see no candidate data here. Dialogue work "
+        "happens in the project's training data and test stories.</p>",
+    )  # fmt: skip
+
+
+def _key_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["key_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+
+
+def _visible(db: Session, staff: Staff, request: web.Request) -> ConversationKey:
+    key = caseload.visible_case(db, account_of(db, staff), _key_id(request))
+    if key is None:  # not found and not yours look the same: nothing to learn from a 404
+        raise web.HTTPNotFound()
+    return key
+
+
+# --- caseload ---------------------------------------------------------------------
+
+
+async def caseload_page(request: web.Request) -> web.Response:
+    return await show_caseload(request)
+
+
+async def show_caseload(request: web.Request, notice: str = "", status: int = 200):
+    """The caseload, narrowed by the query's search and status, with a notice if any."""
+    staff = await require(request, *REVIEWERS)
+    search = request.query.get("q", "")[:80]
+    wanted = request.query.get("status", "")
+    if wanted and wanted not in caseload.STATUSES:
+        raise web.HTTPBadRequest(text="Unknown status.")
+    with _db(request) as db:
+        cases = caseload.caseload(db, account_of(db, staff), search, wanted)
+        record(db, staff.email, "caseload_viewed", shown=len(cases))
+    options = "".join(
+        f'<option value="{k}"{" selected" if k == wanted else ""}>{e(v)}</option>'
+        for k, v in [("", "Any status"), *caseload.STATUSES.items()]
+    )
+    content = render(
+        "staff/caseload", notice_html=_notice(notice) if notice else "", search=search,
+        options_html=options,
+        table_html=_caseload_table(cases, staff.role == Role.ADMIN), csrf=staff.csrf_token,
+        max_name=caseload.MAX_NAME,
+    )  # fmt: skip
+    return staff_page(staff, "Candidates", content, status=status)
+
+
+def _caseload_table(cases: list[caseload.Case], with_caseworker: bool) -> str:
+    if not cases:
+        return "<p>No candidates match.</p>"
+    rows = []
+    for case in cases:
+        flag = f"<strong>Safety flag</strong> ({case.safety_flags})" if case.safety_flags else ""
+        cells = [
+            f'<a href="/staff/candidates/{case.key_id}">{e(case.name)}</a>',
+            e(case.status_label),
+            when(case.last_activity),
+            flag,
+        ] + ([e(case.caseworker)] if with_caseworker else [])
+        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    heads = ["Name", "Status", "Last activity", "Safety"] + (
+        ["Caseworker"] if with_caseworker else []
+    )
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    body = "".join(rows)
+    return f'<table class="caseload"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+async def create_candidate(request: web.Request) -> web.Response:
+    staff = await require(request, *REVIEWERS)
+    form = await form_of(request, staff)
+    name = field(form, "name", 500)
+    with _db(request) as db:
+        try:
+            token, key = caseload.create_case(db, account_of(db, staff), name)
+        except caseload.CaseError as error:
+            db.rollback()
+            problem = str(error)
+        else:
+            problem, name = "", key.name
+    if problem:
+        return await show_caseload(request, f"{problem} Nobody was added.", 400)
+    return _invite_page(request, staff, name, token)
+
+
+def _invite_page(request: web.Request, staff: Staff, name: str, token: str) -> web.Response:
+    base = request.app[keys.CONFIG].public_url or f"{request.scheme}://{request.host}"
+    content = render("staff/invite", name=name, link=f"{base}/invite/{token}")
+    return staff_page(staff, "Invite link", content)
+
+
+async def reissue_invite(request: web.Request) -> web.Response:
+    staff = await require(request, *REVIEWERS)
+    await form_of(request, staff)
+    with _db(request) as db:
+        key = _visible(db, staff, request)
+        token = caseload.new_invite_link(db, account_of(db, staff), key)
+        name = key.name
+    return _invite_page(request, staff, name, token)
+
+
+def _notice(text: str) -> str:
+    return f'<p class="notice" role="alert">{e(text)}</p>'
+
+
+# --- one candidate ----------------------------------------------------------------
+
+
+def _number(value: str | None) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise web.HTTPBadRequest(text="A version must be a number.") from None
+
+
+def _pick(versions: list[StatementVersion], number: int | None) -> StatementVersion | None:
+    if number is None:
+        return decisions.version_under_review(versions)
+    for version in versions:
+        if version.number == number:
+            return version
+    raise web.HTTPNotFound(text="There is no such version.")
+
+
+async def candidate_page(request: web.Request) -> web.Response:
+    return await show_candidate(request, _number(request.query.get("v")))
+
+
+async def show_candidate(
+    request: web.Request, number: int | None, notice_html: str = "", status: int = 200
+) -> web.Response:
+    """The review page, on version `number` (default: the one under review)."""
+    staff = await require(request, *REVIEWERS)
+    with _db(request) as db:
+        key = _visible(db, staff, request)
+        candidate = find_candidate(db, key.sender_id)
+        statement = candidate.statements[-1] if candidate and candidate.statements else None
+        versions = decisions.versions_of(statement) if statement else []
+        shown = _pick(versions, number)
+        record(
+            db, staff.email, "candidate_viewed", candidate.id if candidate else None,
+            invite=key.id, version=shown.number if shown else None,
+        )  # fmt: skip
+        content = [notice_html, f"<h1>{e(key.name or '(no name)')}</h1>"]
+        content.append(_summary(db, key, candidate, versions))
+        if shown is None:
+            content.append("<p>Nothing written yet.</p>")
+        else:
+            content.append(_newer_waiting(key, versions, shown))
+            content.append(_version_block(db, staff, key, shown))
+            content.append(_history(db, key, versions, shown))
+            content.append(_compare(request, key, versions))
+        content.append(_invite_form(staff, key))
+    return staff_page(staff, key.name or "Candidate", "\n".join(content), status=status)
+
+
+def _summary(db: Session, key: ConversationKey, candidate, versions) -> str:
+    status = caseload.status_of(caseload.latest_version(candidate))
+    flags = flags_for(db, key.sender_id)
+    flag_html = (
+        '<p class="notice"><strong>Safety flag:</strong> the safety check fired '
+        + ", ".join(when(f) for f in flags)
+        + ". Please follow up.</p>"
+        if flags
+        else ""
+    )
+    rounds = candidate.practice_rounds if candidate else []
+    practice = (
+        f"<p>Practice rounds with an employer: {len(rounds)}"
+        + (f" (last: {e(rounds[-1].job)}, {e(rounds[-1].setting)})" if rounds else "")
+        + "</p>"
+    )
+    return (
+        f'<p>Status: <strong class="status">{e(caseload.STATUSES[status])}</strong></p>'
+        f"{flag_html}{practice}"
+    )
+
+
+def _newer_waiting(key: ConversationKey, versions, shown) -> str:
+    """A pointer to the version waiting for a decision when another one is shown."""
+    waiting = decisions.version_under_review(versions)
+    if waiting is None or waiting.id == shown.id or waiting.number < shown.number:
+        return ""
+    return (
+        f'<p class="notice"><a href="/staff/candidates/{key.id}?v={waiting.number}">A newer '
+        f"version ({waiting.number}, {e(waiting.status.value.replace('_', ' '))}) is here</a>.</p>"
+    )
+
+
+def _version_block(db: Session, staff: Staff, key: ConversationKey, version) -> str:
+    comments = decisions.comments_on(db, version)
+    status = version.status.value.replace("_", " ")
+    out = [
+        f'<section aria-labelledby="v-h"><h2 id="v-h">Version {version.number} '
+        f"({e(status)}, {when(version.created_at)})</h2>"
+    ]
+    for part in PARTS:
+        said = "".join(
+            f"<li>{e(c.body)} <small>({e(c.author.email)}, {when(c.created_at)})</small></li>"
+            for c in comments.get(part, [])
+        )
+        out.append(
+            render(
+                "staff/part",
+                part=part,
+                title=TITLES[part],
+                key_id=key.id,
+                text_html=e(getattr(version, part)) or "<em>(empty)</em>",
+                notes_html=_notes((version.findings or {}).get(part) or []),
+                comments_html=f'<h4>Comments</h4><ul class="comments">{said}</ul>' if said else "",
+                csrf=staff.csrf_token,
+                version=version.number,
+                max_comment=decisions.MAX_COMMENT,
+            )
+        )
+    out.append(_decision_forms(staff, key, version))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _notes(findings: list[dict]) -> str:
+    strength, suggestions = feedback([Finding(**f) for f in findings])
+    chosen = ([strength] if strength else []) + suggestions
+    if not chosen:
+        return ""
+    items = "".join(f'<li class="{f.kind}">{e(f.message)}</li>' for f in chosen)
+    return f'<p class="notes-h">Coaching notes the candidate saw:</p><ul class="notes">{items}</ul>'
+
+
+def _decision_forms(staff: Staff, key: ConversationKey, version) -> str:
+    status = version.status.value
+    if status == "approved":
+        return render("staff/approved", key_id=key.id, version=version.number)
+    if status != "submitted":
+        return f"<p>This version is {e(status.replace('_', ' '))}: there is nothing to decide.</p>"
+    return render(
+        "staff/decide", key_id=key.id, version=version.number, csrf=staff.csrf_token,
+        max_comment=decisions.MAX_COMMENT,
+    )  # fmt: skip
+
+
+def _history(db: Session, key: ConversationKey, versions, shown) -> str:
+    reviews = {r.version_id: r for r in decisions.reviews_of(db, versions)}
+    rows = []
+    for version in reversed(versions):
+        review = reviews.get(version.id)
+        said = ""
+        if review:
+            said = f" – {e(review.decision.value.replace('_', ' '))} by {e(review.reviewer.email)}"
+            said += f": “{e(review.message)}”" if review.message else ""
+        current = ' aria-current="page"' if version.id == shown.id else ""
+        rows.append(
+            f'<li><a href="/staff/candidates/{key.id}?v={version.number}"{current}>Version '
+            f"{version.number}</a> ({e(version.status.value.replace('_', ' '))}, "
+            f"{when(version.created_at)}){said}</li>"
+        )
+    return (
+        '<section aria-labelledby="h-h"><h2 id="h-h">Version history</h2>'
+        f"<ul>{''.join(rows)}</ul></section>"
+    )
+
+
+def _compare(request: web.Request, key: ConversationKey, versions) -> str:
+    """Two versions side by side, word by word (default: the newest two)."""
+    if len(versions) < 2:
+        return ""
+    old_n = _number(request.query.get("from")) or versions[-2].number
+    new_n = _number(request.query.get("to")) or versions[-1].number
+    by_number = {v.number: v for v in versions}
+    old, new = by_number.get(old_n), by_number.get(new_n)
+    if old is None or new is None:
+        raise web.HTTPNotFound(text="There is no such version.")
+    marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+    parts = "".join(
+        f'<h3>{e(TITLES[part])}</h3><p class="diff">'
+        + "".join(marks[kind].format(e(text)) for kind, text in word_diff(
+            getattr(old, part), getattr(new, part)))
+        + "</p>"
+        for part in PARTS
+    )  # fmt: skip
+    return render(
+        "staff/compare", key_id=key.id, shown=request.query.get("v", ""),
+        from_options_html=_version_options(versions, old_n),
+        to_options_html=_version_options(versions, new_n), old=old_n, new=new_n, parts_html=parts,
+    )  # fmt: skip
+
+
+def _version_options(versions, selected: int) -> str:
+    return "".join(
+        f'<option value="{v.number}"{" selected" if v.number == selected else ""}>'
+        f"Version {v.number}</option>"
+        for v in versions
+    )
+
+
+def _invite_form(staff: Staff, key: ConversationKey) -> str:
+    return render("staff/invite_form", key_id=key.id, csrf=staff.csrf_token)
+
+
+# --- comments and decisions -------------------------------------------------------
+
+
+async def add_comment(request: web.Request) -> web.Response:
+    return await _act(request, "comment")
+
+
+async def request_changes(request: web.Request) -> web.Response:
+    return await _act(request, "changes")
+
+
+async def approve(request: web.Request) -> web.Response:
+    return await _act(request, "approve")
+
+
+async def _act(request: web.Request, what: str) -> web.Response:
+    """A comment or decision on one version; errors come back on the page, nothing lost."""
+    staff = await require(request, *REVIEWERS)
+    form = await form_of(request, staff)
+    number = _number(field(form, "version", 20))
+    body = field(form, "body" if what == "comment" else "message", decisions.MAX_COMMENT * 2)
+    with _db(request) as db:
+        key = _visible(db, staff, request)
+        key_id = key.id
+        candidate = find_candidate(db, key.sender_id)
+        statement = candidate.statements[-1] if candidate and candidate.statements else None
+        if number is None or statement is None:
+            raise web.HTTPBadRequest(text="Say which version this is about.")
+        version = _pick(decisions.versions_of(statement), number)
+        account = account_of(db, staff)
+        try:
+            if what == "comment":
+                decisions.add_comment(db, account, version, field(form, "part", 40), body)
+            elif what == "changes":
+                decisions.request_changes(db, account, version, body)
+            else:
+                decisions.approve(db, account, version)
+        except decisions.ReviewError as error:
+            db.rollback()
+            problem = str(error)
+        else:
+            problem = ""
+    if problem:
+        return await show_candidate(request, number, _notice(problem + " Nothing was saved."), 400)
+    return redirect(f"/staff/candidates/{key_id}?{urlencode({'v': number})}")
+
+
+# --- exports ----------------------------------------------------------------------
+
+
+async def export_statement(request: web.Request) -> web.Response:
+    staff = await require(request, *REVIEWERS)
+    fmt = request.match_info["fmt"]
+    with _db(request) as db:
+        key = _visible(db, staff, request)
+        candidate = find_candidate(db, key.sender_id)
+        version = _approved(candidate, _number(request.query.get("v")))
+        record(db, staff.email, "exported", candidate.id, version=version.number, format=fmt)
+        return exported(version, fmt)
+
+
+def _approved(candidate, number: int | None) -> StatementVersion:
+    approved = [
+        v
+        for s in (candidate.statements if candidate else [])
+        for v in s.versions
+        if v.status.value == "approved"
+    ]
+    if number is not None:
+        approved = [v for v in approved if v.number == number]
+    if not approved:
+        raise web.HTTPNotFound(text="There is no approved statement to download yet.")
+    return approved[-1]
+
+
+# --- overview ---------------------------------------------------------------------
+
+
+async def overview_page(request: web.Request) -> web.Response:
+    staff = await require(request, *REVIEWERS)
+    with _db(request) as db:
+        cases = caseload.caseload(db, account_of(db, staff))
+        senders = [db.get(ConversationKey, c.key_id).sender_id for c in cases]
+        tracker_url = request.app[keys.CONFIG].tracker_store_url
+        figures = overview.overview(db, cases, first_message_times(senders, tracker_url))
+        record(db, staff.email, "overview_viewed", shown=len(cases))
+    median = (
+        f"{figures.median_days_to_approval} days (over {figures.approved_count} approved)"
+        if figures.median_days_to_approval is not None
+        else "no approvals yet"
+    )
+    top = figures.top_suggestions
+    suggestions = "<p>No coaching suggestions yet.</p>"
+    if top:
+        suggestions = overview.bar_chart("Coaching suggestions raised most often", top)
+        suggestions += "<ul>" + "".join(f"<li>{e(t)}: {n}</li>" for t, n in top) + "</ul>"
+    content = render(
+        "staff/overview",
+        status_chart_html=overview.bar_chart("Candidates by status", [*figures.by_status.items()]),
+        status_list_html="".join(f"<li>{e(k)}: {v}</li>" for k, v in figures.by_status.items()),
+        median=median, suggestions_html=suggestions,
+    )  # fmt: skip
+    return staff_page(staff, "Overview", content)

@@ -1,0 +1,126 @@
+"""The whole review loop in real browsers (Debian's Chromium via Playwright), in front
+of the real Rasa server, action server and database: a caseworker signs in, adds a
+candidate, the candidate writes and sends the statement, the caseworker requests
+changes, the candidate sees them in the chat and edits, the caseworker approves and
+downloads the .docx, whose text is read back. The candidate downloads it too."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Page, async_playwright, expect
+
+from bot.review import accounts
+from bot.review.export import docx_text
+from bot.store.db import session_scope
+from tests.review_helpers import PASSWORD
+from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, say, site  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+NEW_FEELINGS = "I regret it. I learned to ask for help early, and I have been clean for two years."
+WAIT = 25_000  # ms: the chat page checks for a decision every 10 seconds
+
+
+@pytest.fixture
+async def two_people():
+    """A candidate's browser and a caseworker's browser, with separate cookies."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        candidate = await (
+            await browser.new_context(viewport={"width": 390, "height": 844})
+        ).new_page()
+        caseworker = await (await browser.new_context(accept_downloads=True)).new_page()
+        yield candidate, caseworker
+        await browser.close()
+
+
+async def keep_and_continue(page: Page, text: str) -> None:
+    await say(page, text)
+    await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
+    await say(page, "keep it")
+
+
+async def happy_and_send(page: Page) -> None:
+    await expect(page.locator(".msg.bot").last).to_contain_text("Are you happy with it")
+    await page.get_by_role("button", name="I'm happy with it").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("send it to your caseworker")
+    await page.get_by_role("button", name="Send to my caseworker").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("I've sent your statement")
+
+
+async def download(page: Page, link_name: str) -> bytes:
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name=link_name).click()
+    path = await (await info.value).path()
+    return open(path, "rb").read()
+
+
+async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_people):  # noqa: F811
+    candidate, caseworker = two_people
+    email = "review.loop@example.org"
+    with session_scope(stack.database_url) as db:
+        if accounts.find_account(db, email) is None:
+            accounts.add_account(db, email, "caseworker", PASSWORD, by="test")
+
+    # The caseworker signs in and adds a candidate.
+    await caseworker.goto(f"{site}/staff/login")
+    await caseworker.fill("#email", email)
+    await caseworker.fill("#password", PASSWORD)
+    await caseworker.get_by_role("button", name="Sign in").click()
+    await expect(caseworker.get_by_role("heading", name="Candidates")).to_be_visible()
+    await caseworker.fill("#name", "Alex")
+    await caseworker.get_by_role("button", name="Add and get their invite link").click()
+    link = await caseworker.locator("code.invite-link").inner_text()
+
+    # The candidate writes all four parts and sends the statement.
+    await candidate.goto(link)
+    await candidate.get_by_role("button", name="Start").click()
+    await candidate.get_by_role("button", name="Yes, save my answers").click()
+    await expect(candidate.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    for part in PARTS:
+        await keep_and_continue(candidate, part)
+    await happy_and_send(candidate)
+
+    # The caseworker sees it submitted, comments on a part and asks for changes.
+    await caseworker.goto(f"{site}/staff/caseload")
+    row = caseworker.locator("tr", has_text="Alex")
+    await expect(row).to_contain_text("Submitted")
+    await row.get_by_role("link", name="Alex").click()
+    await expect(caseworker.locator("#part-feelings_now")).to_contain_text(PARTS[2])
+    await caseworker.fill("#c-feelings_now", "Say what you learned from it.")
+    await caseworker.locator("#part-feelings_now").get_by_role("button", name="Add comment").click()
+    await expect(caseworker.locator("#part-feelings_now .comments")).to_contain_text(
+        "Say what you learned"
+    )
+    await caseworker.fill("#message", "Nearly there: one part to strengthen.")
+    await caseworker.get_by_role("button", name="Request changes").click()
+    await expect(caseworker.locator(".status")).to_have_text("Changes requested")
+
+    # The candidate, still in the chat, is told, and works on that part.
+    bot = candidate.locator(".msg.bot")
+    await expect(bot.filter(has_text="Nearly there: one part to strengthen.")).to_have_count(
+        1, timeout=WAIT
+    )
+    await expect(bot.filter(has_text="Say what you learned from it.")).to_have_count(1)
+    await candidate.get_by_role("button", name="Work on “How I feel about it now”").click()
+    await expect(bot.last).to_contain_text("Part 3 of 4")
+    await keep_and_continue(candidate, NEW_FEELINGS)
+    await happy_and_send(candidate)
+
+    # The caseworker sees the change word by word, and approves the new version.
+    await caseworker.reload()
+    await caseworker.get_by_role("link", name="A newer version").click()
+    await expect(caseworker.locator(".status")).to_have_text("Submitted")
+    await expect(caseworker.locator(".diff ins").first).to_be_visible()
+    await expect(caseworker.locator(".diff").nth(2)).to_contain_text("learned to ask for help")
+    await caseworker.get_by_role("button", name="Approve version").click()
+    await expect(caseworker.locator(".status")).to_have_text("Approved")
+    document = docx_text(await download(caseworker, "Download .docx"))
+    assert NEW_FEELINGS in document and PARTS[0] in document and PARTS[2] not in document
+
+    # The candidate is told, and downloads the approved statement from the chat page.
+    await expect(bot.filter(has_text="approved your statement")).to_have_count(1, timeout=WAIT)
+    await expect(candidate.locator("#statement .approved")).to_be_visible()
+    mine = docx_text(await download(candidate, "Word document (.docx)"))
+    assert mine == document
+    text = (await download(candidate, "Text (.txt)")).decode()
+    assert text.startswith("Disclosure statement") and NEW_FEELINGS in text
