@@ -21,6 +21,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_drafts_show(args: argparse.Namespace) -> int:
+    from bot.review.audit import record
     from bot.statement import titled
     from bot.store import drafts, flags, practice
     from bot.store.db import session_scope
@@ -29,6 +30,9 @@ def cmd_drafts_show(args: argparse.Namespace) -> int:
         draft = drafts.latest_draft(session, args.sender_id)
         raised = flags.flags_for(session, args.sender_id)
         rounds = practice.rounds_for(session, args.sender_id)
+        if draft:  # reading a candidate's statement is recorded, from here too
+            candidate = drafts.find_candidate(session, args.sender_id)
+            record(session, "command line", "candidate_viewed", candidate.id, via="bot drafts show")
     if args.json:
         flagged = {"safety_flags": [at.isoformat() for at in raised], "practice_rounds": rounds}
         shown = {**draft.to_json(), **flagged} if draft else None

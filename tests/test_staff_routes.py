@@ -278,7 +278,11 @@ async def test_logging_out_ends_the_session(client, people):
     assert response.status == 303
 
 
-async def test_a_changed_password_works_and_the_old_one_does_not(client, people):
+async def test_a_changed_password_works_and_the_old_one_does_not(
+    client, aiohttp_client, config, people
+):
+    elsewhere = await aiohttp_client(create_app(config))
+    await signed_in(elsewhere, "sam@x.org")
     csrf = await signed_in(client, "sam@x.org")
     new = "a different long password"
     response = await client.post(
@@ -286,6 +290,9 @@ async def test_a_changed_password_works_and_the_old_one_does_not(client, people)
         headers=origin(client),
     )  # fmt: skip
     assert response.status == 200 and "Password changed" in await response.text()
+    assert (await client.get("/staff/caseload", allow_redirects=False)).status == 200
+    # Signed in somewhere else with the old password: that browser is signed out.
+    assert (await elsewhere.get("/staff/caseload", allow_redirects=False)).status == 303
     assert (await log_in(client, "sam@x.org")).status == 401
     assert (await log_in(client, "sam@x.org", new)).status == 303
 

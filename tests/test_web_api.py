@@ -190,7 +190,7 @@ async def test_the_statement_is_the_candidates_own(client, aiohttp_client, confi
     assert body["statement"]["parts_written"] == 1
     other = await aiohttp_client(create_app(config))
     await sign_in(other)
-    assert (await (await other.get("/api/statement")).json()) == {"statement": None}
+    assert (await (await other.get("/api/statement")).json()) == empty
 
 
 async def test_leaving_clears_the_device(client):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.review.audit import record
 from bot.store.access import digest
-from bot.store.models import Account, Role, StaffSession, utcnow
+from bot.store.models import Account, Role, StaffSession, as_utc, utcnow
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
@@ -114,7 +114,7 @@ def log_in(session: Session, email: str, password: str, now: datetime | None = N
         _verifies(_DUMMY_HASH, password)
         record(session, normalise_email(email)[:128] or "(empty)", "login_failed")
         raise LoginRefused("The email or password is not right.")
-    if account.locked_until and _aware(account.locked_until) > now:
+    if account.locked_until and as_utc(account.locked_until) > now:
         record(session, account.email, "login_refused_locked")
         raise LoginRefused(_locked_message())
     if not _verifies(account.password_hash, password):
@@ -165,17 +165,22 @@ def find_staff_session(session: Session, token: str | None) -> StaffSession | No
     if not token:
         return None
     found = session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
-    if found is None or _aware(found.expires_at) <= datetime.now(timezone.utc):
+    if found is None or as_utc(found.expires_at) <= datetime.now(timezone.utc):
         return None
     if not found.account.active:
         return None
     return found
 
 
+def end_other_sessions(session: Session, account: Account, token: str | None) -> None:
+    """After a password change, every other signed-in browser of the account is out."""
+    session.execute(
+        delete(StaffSession).where(
+            StaffSession.account_id == account.id, StaffSession.token_hash != digest(token or "")
+        )
+    )
+
+
 def end_staff_session(session: Session, token: str | None) -> None:
     if token:
         session.execute(delete(StaffSession).where(StaffSession.token_hash == digest(token)))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ one access rule every caseworker page goes through (`visible_case`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from bot.store.models import (
     SafetyFlag,
     StatementVersion,
     VersionStatus,
+    as_utc,
 )
 
 MAX_NAME = 80
@@ -135,9 +136,9 @@ def caseload(session: Session, account: Account, search: str = "", status: str =
 
 def _case(session: Session, key: ConversationKey, flag_count: int) -> Case:
     candidate = find_candidate(session, key.sender_id)
-    moments = [_aware(key.created_at)]
+    moments = [as_utc(key.created_at)]
     if candidate is not None:
-        moments.append(_aware(candidate.last_active_at))
+        moments.append(as_utc(candidate.last_active_at))
     return Case(
         key_id=key.id,
         name=key.name or "(no name)",
@@ -147,7 +148,3 @@ def _case(session: Session, key: ConversationKey, flag_count: int) -> Case:
         safety_flags=flag_count,
         candidate_id=candidate.id if candidate else None,
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

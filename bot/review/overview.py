@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.coaching.words import rule_texts
 from bot.review.caseload import STATUSES, Case, latest_version
-from bot.store.models import Candidate, Decision, Review, Statement, StatementVersion
+from bot.store.models import Candidate, Decision, Review, Statement, StatementVersion, as_utc
 
 TOP_SUGGESTIONS = 5
 
@@ -45,7 +45,7 @@ def overview(session: Session, cases: list[Case], first_messages: dict[str, floa
             begin = (
                 datetime.fromtimestamp(started, timezone.utc)
                 if started
-                else _aware(candidate.created_at)
+                else as_utc(candidate.created_at)
             )
             days.append(max((approved_at - begin).total_seconds(), 0) / 86400)
         version = latest_version(candidate)
@@ -75,7 +75,7 @@ def _first_approval(session: Session, candidate_id: int) -> datetime | None:
         .order_by(Review.id)
         .limit(1)
     )
-    return _aware(moment) if moment else None
+    return as_utc(moment) if moment else None
 
 
 def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 560) -> str:
@@ -101,7 +101,3 @@ def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 560) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

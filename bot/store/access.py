@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import ConversationKey, KeyKind, WebSession, utcnow
+from bot.store.models import ConversationKey, KeyKind, WebSession, as_utc, utcnow
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "resume_words.yml"
 RESUME_CODE_WORDS = 4
@@ -106,7 +106,7 @@ def find_session(session: Session, token: str | None) -> WebSession | None:
     if not token:
         return None
     found = session.scalar(select(WebSession).where(WebSession.token_hash == digest(token)))
-    if found is None or _aware(found.expires_at) <= datetime.now(timezone.utc):
+    if found is None or as_utc(found.expires_at) <= datetime.now(timezone.utc):
         return None
     return found
 
@@ -119,8 +119,3 @@ def end_session(session: Session, token: str | None) -> None:
 
 def key_for_sender(session: Session, sender_id: str) -> ConversationKey | None:
     return session.scalar(select(ConversationKey).where(ConversationKey.sender_id == sender_id))
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -179,7 +179,8 @@ async def change_password(request: web.Request) -> web.Response:
     if new != field(form, "repeat", 300):
         return await password_form(request, "The two new passwords are not the same.", 400)
     try:
-        await asyncio.to_thread(_change, _db_url(request), staff, current, new)
+        token = request.cookies.get(COOKIE)
+        await asyncio.to_thread(_change, _db_url(request), staff, current, new, token)
     except accounts.AccountError as error:
         return await password_form(request, str(error), 400)
     return page(
@@ -188,9 +189,11 @@ async def change_password(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
-def _change(url: str, staff: Staff, current: str, new: str) -> None:
+def _change(url: str, staff: Staff, current: str, new: str, token: str | None) -> None:
     with session_scope(url) as db:
-        accounts.change_password(db, account_of(db, staff), current, new)
+        account = account_of(db, staff)
+        accounts.change_password(db, account, current, new)
+        accounts.end_other_sessions(db, account, token)
 
 
 def nav(staff: Staff) -> str:
