@@ -13,7 +13,7 @@ from bot.review import accounts
 from bot.review.export import docx_text
 from bot.store.db import session_scope
 from tests.review_helpers import PASSWORD
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, say, site  # noqa: F401
+from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 NEW_FEELINGS = "I regret it. I learned to ask for help early, and I have been clean for two years."
@@ -114,6 +114,8 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
     await expect(caseworker.locator(".diff").nth(2)).to_contain_text("learned to ask for help")
     await caseworker.get_by_role("button", name="Approve version").click()
     await expect(caseworker.locator(".status")).to_have_text("Approved")
+    RESULTS.mkdir(exist_ok=True)
+    await caseworker.screenshot(path=str(RESULTS / "review-approved.png"), full_page=True)
     document = docx_text(await download(caseworker, "Download .docx"))
     assert NEW_FEELINGS in document and PARTS[0] in document and PARTS[2] not in document
 

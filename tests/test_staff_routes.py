@@ -166,7 +166,7 @@ async def test_a_caseworker_cannot_reach_another_caseworkers_candidate_by_url(
 @pytest.mark.parametrize(("method", "path"), CASE_ROUTES)
 async def test_unknown_and_malformed_candidate_ids_are_404(client, people, method, path):
     csrf = await signed_in(client, "ada@x.org")
-    for bad in ("99999", "abc", "-1"):
+    for bad in ("99999", "abc", "-1", "0", "9" * 30, "%D9%A3", "1.5"):
         response = await call(client, method, path.replace("{own}", bad), csrf)
         assert response.status == 404, bad
 
@@ -412,6 +412,12 @@ async def test_an_admin_adds_and_disables_accounts_and_reads_the_audit_csv(clien
         headers=origin(client),
     )  # fmt: skip
     assert response.status == 400 and "your own account" in await response.text()
+    for bad in ("99999", "9" * 30, "x"):
+        response = await client.post(
+            f"/staff/accounts/{bad}/active", data={"csrf": csrf, "active": "no"},
+            headers=origin(client),
+        )  # fmt: skip
+        assert response.status == 404, bad
     csv_text = await (await client.get("/staff/audit.csv")).text()
     assert csv_text.startswith("at,actor,action")
     for line in (

@@ -12,7 +12,7 @@ from bot.store.db import session_scope
 from bot.store.models import Account, AuditEvent, Role
 from bot.web import keys
 from bot.web.pages import redirect, render
-from bot.web.staff_auth import Staff, account_of, field, form_of, require
+from bot.web.staff_auth import Staff, account_of, field, form_of, require, row_id
 from bot.web.staff_pages import e, staff_page, when
 
 AUDIT_PAGE = 200
@@ -68,10 +68,7 @@ def _add(url: str, by: str, email: str, role: str, password: str) -> None:
 async def set_active(request: web.Request) -> web.Response:
     staff = await require(request, Role.ADMIN)
     form = await form_of(request, staff)
-    try:
-        account_id = int(request.match_info["account_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    account_id = row_id(request, "account_id")
     active = field(form, "active", 5)
     if active not in ("yes", "no"):
         raise web.HTTPBadRequest(text="Say yes or no.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from multidict import MultiDictProxy
+from sqlalchemy.orm import Session
 
 from bot.review import accounts
 from bot.review.audit import record
@@ -94,7 +95,19 @@ def field(form: MultiDictProxy, name: str, limit: int = MAX_FORM_FIELD) -> str:
     return value
 
 
-def account_of(db, staff: Staff) -> Account:
+MAX_ID = 2**31 - 1
+
+
+def row_id(request: web.Request, name: str) -> int:
+    """A database id from the URL. Anything that is not one is a 404, never a
+    database error (a number too big for the column, a sign, other digits)."""
+    text = request.match_info[name]
+    if not (text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID):
+        raise web.HTTPNotFound()
+    return int(text)
+
+
+def account_of(db: Session, staff: Staff) -> Account:
     return db.get(Account, staff.account_id)
 
 

@@ -7,6 +7,7 @@ else's candidate.
 from __future__ import annotations
 
 import html
+from contextlib import AbstractContextManager
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -26,13 +27,13 @@ from bot.store.models import ConversationKey, Role, StatementVersion
 from bot.web import keys
 from bot.web.downloads import exported
 from bot.web.pages import page, redirect, render
-from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require
+from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require, row_id
 
 e = html.escape
 REVIEWERS = (Role.CASEWORKER, Role.ADMIN)
 
 
-def _db(request: web.Request) -> Session:
+def _db(request: web.Request) -> AbstractContextManager[Session]:
     return session_scope(request.app[keys.CONFIG].database_url)
 
 
@@ -55,15 +56,8 @@ async def home(request: web.Request) -> web.Response:
     )  # fmt: skip
 
 
-def _key_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["key_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
-
-
 def _visible(db: Session, staff: Staff, request: web.Request) -> ConversationKey:
-    key = caseload.visible_case(db, account_of(db, staff), _key_id(request))
+    key = caseload.visible_case(db, account_of(db, staff), row_id(request, "key_id"))
     if key is None:  # not found and not yours look the same: nothing to learn from a 404
         raise web.HTTPNotFound()
     return key
