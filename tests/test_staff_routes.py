@@ -493,3 +493,16 @@ async def test_the_candidate_is_told_of_a_decision_and_downloads_only_their_own_
     with session_scope() as db:
         logged = [(e.actor, e.action) for e in db.scalars(select(AuditEvent))]
     assert ("candidate", "exported") in logged
+
+
+async def test_a_refused_comment_comes_back_in_its_box(client, people):
+    csrf = await signed_in(client, "sam@x.org")
+    typed = "A long comment. " * 150  # over 2,000 characters
+    response = await client.post(
+        f"/staff/candidates/{people['sams_case']}/comments",
+        data={"csrf": csrf, "version": "1", "part": "circumstances", "body": typed},
+        headers=origin(client),
+    )  # fmt: skip
+    page = await response.text()
+    assert response.status == 400 and "at most 2000 characters" in page
+    assert re.search(r'id="c-circumstances"[^>]*>' + re.escape(typed) + "</textarea>", page)

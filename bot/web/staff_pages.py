@@ -23,7 +23,7 @@ from bot.store.conversations import first_message_times
 from bot.store.db import session_scope
 from bot.store.drafts import find_candidate
 from bot.store.flags import flags_for
-from bot.store.models import ConversationKey, Role, StatementVersion
+from bot.store.models import ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
 from bot.web.downloads import exported
 from bot.web.pages import page, redirect, render
@@ -177,9 +177,14 @@ async def candidate_page(request: web.Request) -> web.Response:
 
 
 async def show_candidate(
-    request: web.Request, number: int | None, notice_html: str = "", status: int = 200
+    request: web.Request,
+    number: int | None,
+    notice_html: str = "",
+    status: int = 200,
+    kept: dict[str, str] | None = None,
 ) -> web.Response:
-    """The review page, on version `number` (default: the one under review)."""
+    """The review page, on version `number` (default: the one under review). `kept`
+    puts back what was typed in a form that was refused ({part or "message": text})."""
     staff = await require(request, *REVIEWERS)
     with _db(request) as db:
         key = _visible(db, staff, request)
@@ -197,7 +202,7 @@ async def show_candidate(
             content.append("<p>Nothing written yet.</p>")
         else:
             content.append(_newer_waiting(key, versions, shown))
-            content.append(_version_block(db, staff, key, shown))
+            content.append(_version_block(db, staff, key, shown, kept or {}))
             content.append(_history(db, key, versions, shown))
             content.append(_compare(request, key, versions))
         content.append(_invite_form(staff, key))
@@ -237,7 +242,9 @@ def _newer_waiting(key: ConversationKey, versions, shown) -> str:
     )
 
 
-def _version_block(db: Session, staff: Staff, key: ConversationKey, version) -> str:
+def _version_block(
+    db: Session, staff: Staff, key: ConversationKey, version, kept: dict[str, str]
+) -> str:
     comments = decisions.comments_on(db, version)
     status = version.status.value.replace("_", " ")
     out = [
@@ -261,9 +268,10 @@ def _version_block(db: Session, staff: Staff, key: ConversationKey, version) -> 
                 csrf=staff.csrf_token,
                 version=version.number,
                 max_comment=decisions.MAX_COMMENT,
+                draft=kept.get(part, ""),
             )
         )
-    out.append(_decision_forms(staff, key, version))
+    out.append(_decision_forms(staff, key, version, kept.get("message", "")))
     out.append("</section>")
     return "".join(out)
 
@@ -277,7 +285,7 @@ def _notes(findings: list[dict]) -> str:
     return f'<p class="notes-h">Coaching notes the candidate saw:</p><ul class="notes">{items}</ul>'
 
 
-def _decision_forms(staff: Staff, key: ConversationKey, version) -> str:
+def _decision_forms(staff: Staff, key: ConversationKey, version, message: str) -> str:
     status = version.status.value
     if status == "approved":
         return render("staff/approved", key_id=key.id, version=version.number)
@@ -285,7 +293,7 @@ def _decision_forms(staff: Staff, key: ConversationKey, version) -> str:
         return f"<p>This version is {e(status.replace('_', ' '))}: there is nothing to decide.</p>"
     return render(
         "staff/decide", key_id=key.id, version=version.number, csrf=staff.csrf_token,
-        max_comment=decisions.MAX_COMMENT,
+        max_comment=decisions.MAX_COMMENT, message=message,
     )  # fmt: skip
 
 
@@ -377,9 +385,10 @@ async def _act(request: web.Request, what: str) -> web.Response:
             raise web.HTTPBadRequest(text="Say which version this is about.")
         version = _pick(decisions.versions_of(statement), number)
         account = account_of(db, staff)
+        part = field(form, "part", 40)
         try:
             if what == "comment":
-                decisions.add_comment(db, account, version, field(form, "part", 40), body)
+                decisions.add_comment(db, account, version, part, body)
             elif what == "changes":
                 decisions.request_changes(db, account, version, body)
             else:
@@ -390,7 +399,9 @@ async def _act(request: web.Request, what: str) -> web.Response:
         else:
             problem = ""
     if problem:
-        return await show_candidate(request, number, _notice(problem + " Nothing was saved."), 400)
+        kept = {part if what == "comment" else "message": body}
+        notice = _notice(problem + " Nothing was saved.")
+        return await show_candidate(request, number, notice, 400, kept)
     return redirect(f"/staff/candidates/{key_id}?{urlencode({'v': number})}")
 
 
@@ -413,7 +424,7 @@ def _approved(candidate, number: int | None) -> StatementVersion:
         v
         for s in (candidate.statements if candidate else [])
         for v in s.versions
-        if v.status.value == "approved"
+        if v.status == VersionStatus.APPROVED
     ]
     if number is not None:
         approved = [v for v in approved if v.number == number]
