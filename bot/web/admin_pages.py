@@ -11,7 +11,7 @@ from bot.review import accounts, audit
 from bot.store.db import session_scope
 from bot.store.models import Account, AuditEvent, Role
 from bot.web import keys
-from bot.web.pages import redirect, render
+from bot.web.pages import notice_html, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, require, row_id
 from bot.web.staff_pages import e, staff_page, when
 
@@ -25,7 +25,7 @@ async def accounts_page(request: web.Request, notice: str = "", status: int = 20
         rows = "".join(_account_row(staff, account) for account in everyone)
     content = render(
         "staff/accounts", rows_html=rows, csrf=staff.csrf_token,
-        notice_html=f'<p class="notice" role="alert">{e(notice)}</p>' if notice else "",
+        notice_html=notice_html(notice),
         roles_html="".join(f'<option value="{r.value}">{r.value}</option>' for r in Role),
         min_password=accounts.MIN_PASSWORD,
     )  # fmt: skip

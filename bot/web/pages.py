@@ -43,6 +43,11 @@ def page(title: str, body_template: str, status: int = 200, **values: object) ->
     return web.Response(text=text, content_type="text/html", status=status)
 
 
+def notice_html(text: str) -> str:
+    """An alert paragraph for a page (escaped); nothing for no text."""
+    return f'<p class="notice" role="alert">{html.escape(text)}</p>' if text else ""
+
+
 def redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import html
 import secrets
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from bot.review.audit import record
 from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
-from bot.web.pages import message_page, page, redirect, render
+from bot.web.pages import message_page, notice_html, page, redirect, render
 
 COOKIE = "staff_session"
 LOGIN_COOKIE = "staff_login"
@@ -114,17 +113,13 @@ def account_of(db: Session, staff: Staff) -> Account:
 async def login_form(request: web.Request, error: str = "", status: int = 200) -> web.Response:
     token = secrets.token_urlsafe(32)
     response = page(
-        "Staff sign in", "staff/login", status=status, csrf=token, error_html=_error_html(error)
+        "Staff sign in", "staff/login", status=status, csrf=token, error_html=notice_html(error)
     )
     response.set_cookie(
         LOGIN_COOKIE, token, path="/staff/login", httponly=True, samesite="Strict",
         secure=_secure(request), max_age=3600,
     )  # fmt: skip
     return response
-
-
-def _error_html(error: str) -> str:
-    return f'<p class="notice" role="alert">{html.escape(error)}</p>' if error else ""
 
 
 async def log_in(request: web.Request) -> web.Response:
@@ -181,7 +176,7 @@ async def password_form(request: web.Request, error: str = "", status: int = 200
     staff = await require(request)
     return page(
         "Change password", "staff/password", status=status, csrf=staff.csrf_token,
-        error_html=_error_html(error), nav_html=nav(staff),
+        error_html=notice_html(error), nav_html=nav(staff),
     )  # fmt: skip
 
 

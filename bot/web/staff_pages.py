@@ -26,7 +26,7 @@ from bot.store.flags import flags_for
 from bot.store.models import ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
 from bot.web.downloads import exported
-from bot.web.pages import page, redirect, render
+from bot.web.pages import notice_html, page, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require, row_id
 
 e = html.escape
@@ -85,7 +85,7 @@ async def show_caseload(request: web.Request, notice: str = "", status: int = 20
         for k, v in [("", "Any status"), *caseload.STATUSES.items()]
     )
     content = render(
-        "staff/caseload", notice_html=_notice(notice) if notice else "", search=search,
+        "staff/caseload", notice_html=notice_html(notice), search=search,
         options_html=options,
         table_html=_caseload_table(cases, staff.role == Role.ADMIN), csrf=staff.csrf_token,
         max_name=caseload.MAX_NAME,
@@ -145,10 +145,6 @@ async def reissue_invite(request: web.Request) -> web.Response:
         token = caseload.new_invite_link(db, account_of(db, staff), key)
         name = key.name
     return _invite_page(request, staff, name, token)
-
-
-def _notice(text: str) -> str:
-    return f'<p class="notice" role="alert">{e(text)}</p>'
 
 
 # --- one candidate ----------------------------------------------------------------
@@ -400,7 +396,7 @@ async def _act(request: web.Request, what: str) -> web.Response:
             problem = ""
     if problem:
         kept = {part if what == "comment" else "message": body}
-        notice = _notice(problem + " Nothing was saved.")
+        notice = notice_html(problem + " Nothing was saved.")
         return await show_candidate(request, number, notice, 400, kept)
     return redirect(f"/staff/candidates/{key_id}?{urlencode({'v': number})}")
 
