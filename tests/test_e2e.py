@@ -35,16 +35,23 @@ class Conversation:
         self.stack = stack
         self.sender = uuid.uuid4().hex
         self.transcript: list[str] = []
+        self.buttons: dict[str, str] = {}  # the last reply's buttons: title -> payload
 
     async def say(self, message: str) -> str:
         async with aiohttp.ClientSession() as http:
             replies = await send(http, self.stack.rasa_url, self.sender, message)
         assert replies, f"no reply to {message!r}"
+        self.buttons = {b["title"]: b["payload"] for r in replies for b in r.get("buttons") or []}
         text = "\n".join(r.get("text", "") for r in replies)
         for forbidden in ("utter_", "action_", "{", "None"):
             assert forbidden not in text, f"bot text shows {forbidden!r}: {text}"
         self.transcript.append(f"> {message}\n{text}")
         return text
+
+    async def press(self, title: str) -> str:
+        """Press one of the last reply's buttons, as the chat page does: send its payload."""
+        assert title in self.buttons, f"no button {title!r} in {list(self.buttons)}"
+        return await self.say(self.buttons[title])
 
     def drafts_show(self) -> tuple[int, object]:
         result = subprocess.run(
@@ -362,8 +369,8 @@ async def test_a_full_practice_round_with_an_employer(stack):
     await _answer(talk, WHAT_HAPPENED)
     reply = await talk.say("can we do a mock interview")
     assert "I'll play a fair employer" in reply and "What kind of job" in reply
-    assert "Where does the employer ask" in await talk.say("Construction")
-    reply = await talk.say("A face-to-face interview")
+    assert "Where does the employer ask" in await talk.press("Construction")
+    reply = await talk.press("A face-to-face interview")
     assert 'Employer: "Thanks for coming in.' in reply
     answers = 0
     while "That's the end of this round" not in reply:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -32,6 +33,30 @@ STRONG = (
 def test_the_bank_has_every_job_and_setting_the_issue_names() -> None:
     assert list(jobs()) == JOBS
     assert list(settings()) == SETTINGS
+
+
+@pytest.mark.parametrize(
+    ("response", "entity", "choices", "read"),
+    [("utter_ask_practice_job", "practice_job", JOBS, read_job),
+     ("utter_ask_practice_setting", "practice_setting", SETTINGS, read_setting)],
+)  # fmt: skip
+def test_each_choice_has_a_button_that_sends_it_directly(
+    domain: dict, response: str, entity: str, choices: list[str], read
+) -> None:
+    """The buttons send `/answer{...}` with the choice as an entity, so a click never
+    depends on how the button's words are classified; the form reads that value."""
+    (variant,) = domain["responses"][response]
+    sent = []
+    for button in variant["buttons"]:
+        intent, _, entities = button["payload"].partition("{")
+        assert intent == "/answer", button
+        value = json.loads("{" + entities)[entity]
+        assert read(value) == value, button
+        sent.append(value)
+    assert sent == choices
+    assert entity in domain["entities"]
+    mapping = domain["slots"][entity]["mappings"][0]
+    assert mapping["type"] == "from_entity" and mapping["entity"] == entity
 
 
 def test_every_question_in_the_file_is_valid() -> None:
