@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -41,7 +42,11 @@ def test_the_bank_has_every_job_and_setting_the_issue_names() -> None:
      ("utter_ask_practice_setting", "practice_setting", SETTINGS, read_setting)],
 )  # fmt: skip
 def test_each_choice_has_a_button_that_sends_it_directly(
-    domain: dict, response: str, entity: str, choices: list[str], read
+    domain: dict,
+    response: str,
+    entity: str,
+    choices: list[str],
+    read: Callable[[str | None], str | None],
 ) -> None:
     """The buttons send `/answer{...}` with the choice as an entity, so a click never
     depends on how the button's words are classified; the form reads that value."""
