@@ -65,7 +65,7 @@ train: $(MODEL)
 
 # --- running ----------------------------------------------------------------
 run: setup $(MODEL)
-	@$(BOT) up
+	@$(BOT) up --demo
 
 shell: $(APP_VENV)/.done
 	@$(BOT) shell $(if $(ID),--conversation $(ID))

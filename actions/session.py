@@ -9,6 +9,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import answered_parts, consent_question_answered, latest_intent
+from actions.review import has_caseworker
 from bot.parts import PARTS
 from bot.store import drafts
 from bot.store.db import session_scope
@@ -62,7 +63,8 @@ class ActionSessionStart(Action):
                 dispatcher.utter_message(response="utter_session_start_new")
         # "No more tips" holds for the whole conversation, not just this session.
         carried = [SlotSet("tips_off", True)] if tracker.get_slot("tips_off") else []
-        return [SessionStarted(), *saved, *carried, ActionExecuted("action_listen")]
+        invited = SlotSet("invited", has_caseworker(tracker.sender_id))
+        return [SessionStarted(), invited, *saved, *carried, ActionExecuted("action_listen")]
 
 
 class ActionGreet(Action):

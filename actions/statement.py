@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,11 +14,7 @@ from bot.coaching.chat import bulleted, closing_suggestions
 from bot.parts import PARTS, TITLES
 from bot.statement import assemble, titled
 from bot.store import drafts
-from bot.store.conversations import purge_after_turn
-from bot.store.db import session_scope
-
-# Background purges must be referenced until done, or asyncio may drop them.
-_pending_purges: set[asyncio.Task] = set()
+from bot.store.db import forget_deleted, session_scope
 
 
 def _save_all(tracker: Tracker) -> None:
@@ -117,7 +111,9 @@ class ActionStartAgain(Action):
 
 
 class ActionDeleteData(Action):
-    """Deletes the candidate's drafts now, and their conversation once this turn is stored."""
+    """Deletes the candidate's drafts now. Resetting every slot withdraws consent, so the
+    tracker store (rasa_addons/tracker_store.py) deletes the stored conversation when
+    it saves this turn, and keeps nothing of it in memory."""
 
     def name(self) -> str:
         return "action_delete_data"
@@ -125,13 +121,8 @@ class ActionDeleteData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        started = time.time()
         with session_scope() as session:
             drafts.delete_candidate(session, tracker.sender_id)
-        task = asyncio.get_running_loop().create_task(
-            purge_after_turn(tracker.sender_id, since=started)
-        )
-        _pending_purges.add(task)
-        task.add_done_callback(_pending_purges.discard)
+            forget_deleted(session)
         dispatcher.utter_message(response="utter_deleted")
         return [AllSlotsReset(), ActiveLoop(None)]

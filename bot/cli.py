@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import sys
 import time
 
 from bot.config import settings
+from bot.logsafe import PRIVATE_UMASK
 from bot.parts import PARTS
 
 
@@ -87,15 +89,16 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         stack.stop()
         return 1
-    with session_scope() as session:
-        password = demo_caseworker(session)
-        token, key = access.create_invite(session, DEMO_CASEWORKER)
-        key.name = "Demo candidate"
     public = settings().public_url
     print(f"\nThe assistant is up. Open {public}/ in your browser.")
-    print(f"A demo candidate's invite link: {public}/invite/{token}")
-    print(f"Caseworker pages: {public}/staff/login  as {DEMO_CASEWORKER}")
-    print(f"  with the password {password}  (a new one on every start)")
+    if args.demo:  # `make run` asks for it; a real deployment does not
+        with session_scope() as session:
+            password = demo_caseworker(session)
+            token, key = access.create_invite(session, DEMO_CASEWORKER)
+            key.name = "Demo candidate"
+        print(f"A demo candidate's invite link: {public}/invite/{token}")
+        print(f"Caseworker pages: {public}/staff/login  as {DEMO_CASEWORKER}")
+        print(f"  with the password {password}  (a new one on every start)")
     print("Or chat in a terminal:  make shell")
     print("Press Ctrl-C to stop.")
     signal.signal(signal.SIGTERM, _stop_on_signal)
@@ -167,6 +170,18 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
             return 2
         accounts.set_active(session, account, False, by="command line")
     print(f"Disabled {account.email}.")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Delete what is past its keeping time; print how many of each, nothing else."""
+    from bot.store.retention import purge
+
+    current = settings()
+    counts = purge(current.database_url, current.tracker_store_url, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for what, count in counts.items():
+        print(f"{verb} {count} {what.replace('_', ' ')}")
     return 0
 
 
@@ -306,7 +321,16 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--rasa-port", type=int, default=5005)
     up.add_argument("--action-port", type=int, default=settings().action_server_port)
     up.add_argument("--web-port", type=int, default=settings().web_port)
+    up.add_argument(
+        "--demo", action="store_true", help="also make a demo caseworker and candidate invite"
+    )
     up.set_defaults(func=cmd_up)
+
+    purge = commands.add_parser(
+        "purge", help="delete what is past its keeping time (counts only are printed)"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    purge.set_defaults(func=cmd_purge)
 
     shell = commands.add_parser("shell", help="chat with the running assistant")
     shell.add_argument("--conversation", help="carry on an earlier conversation by its id")
@@ -316,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Databases, logs and the secret key this command writes are its owner's alone.
+    os.umask(PRIVATE_UMASK)
     args = build_parser().parse_args(argv)
     return args.func(args)
 

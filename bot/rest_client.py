@@ -4,6 +4,7 @@ Every candidate message passes through `send`, from the website and from the
 terminal chat, so this is where the safety check runs: a message that says the
 candidate may be at risk reaches the conversation as the `/safety_concern` intent
 instead of its words, so it is answered with care and never saved as a statement.
+Only exact button payloads pass as commands (bot.commands); anything else is text.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from __future__ import annotations
 import aiohttp
 
 from bot.coaching.safety import SAFETY_PAYLOAD, is_concern
+from bot.commands import as_text, is_command
 
 WEBHOOK = "/webhooks/rest/webhook"
 
 
 def outgoing(message: str) -> str:
-    """What the conversation receives for `message`: itself, or the safety intent.
-    Button payloads ("/skip_part") are commands, not words, and pass unchanged."""
-    if not message.startswith("/") and is_concern(message):
+    """What the conversation receives for `message`: a known command as it is;
+    otherwise the cleaned text, or the safety intent instead of it."""
+    if is_command(message):
+        return message
+    text = as_text(message)
+    if is_concern(text):
         return SAFETY_PAYLOAD
-    return message
+    return text
 
 
 async def send(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT, settings
+from bot.logsafe import PRIVATE_UMASK, copy_to_log
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
@@ -69,7 +70,7 @@ class Stack:
     def start(self) -> None:
         if not MODEL_PATH.exists():
             raise RuntimeError(f"No trained model at {MODEL_PATH}. Run `make train` first.")
-        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         env = self.environment()
         self._spawn(
             "actions",
@@ -96,17 +97,24 @@ class Stack:
                 env,
             )  # fmt: skip
 
+    def log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}-{self.rasa_port}.log"
+
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
-        log = open(self.log_dir / f"{name}-{self.rasa_port}.log", "ab")  # noqa: SIM115
-        self.processes[name] = subprocess.Popen(
+        """Start one process: its files private to its owner, its output copied into
+        a log rotated by size."""
+        process = subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,
             env=env,
-            stdout=log,
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            umask=PRIVATE_UMASK,
         )
-        log.close()
+        assert process.stdout is not None
+        copy_to_log(process.stdout, self.log_path(name))
+        self.processes[name] = process
 
     def wait_ready(self, timeout: float = 240.0) -> None:
         """Block until both servers answer; raise with the log's tail if one dies."""
@@ -127,7 +135,7 @@ class Stack:
             time.sleep(0.5)
 
     def log_tail(self, name: str, lines: int = 30) -> str:
-        path = self.log_dir / f"{name}-{self.rasa_port}.log"
+        path = self.log_path(name)
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

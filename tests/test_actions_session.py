@@ -1,13 +1,27 @@
 from actions.session import ActionGreet, ActionRecordConsent, ActionSessionStart
-from bot.store import drafts
+from bot.store import access, drafts
 from bot.store.db import session_scope
 from tests.conftest import make_tracker, responses, slot_events
 
 
 async def test_new_conversation_loads_nothing_and_says_nothing(database_url, dispatcher, domain):
     events = await ActionSessionStart().run(dispatcher, make_tracker(), domain)
-    assert [e["event"] for e in events] == ["session_started", "action"]
+    assert [e["event"] for e in events] == ["session_started", "slot", "action"]
+    assert slot_events(events) == {"invited": False}
     assert dispatcher.messages == []
+
+
+async def test_a_session_start_says_whether_the_chat_came_from_an_invite(
+    database_url, dispatcher, domain
+):
+    """The replies about who reads what depend on it (a practice chat has no caseworker)."""
+    with session_scope() as session:
+        _, invite = access.create_invite(session, "cw@example.org")
+        _, practice = access.create_practice(session)
+        invited, alone = invite.sender_id, practice.sender_id
+    for sender, expected in ((invited, True), (alone, False)):
+        events = await ActionSessionStart().run(dispatcher, make_tracker(sender), domain)
+        assert slot_events(events)["invited"] is expected
 
 
 async def test_explicit_session_start_always_gets_a_reply(database_url, dispatcher, domain):
@@ -26,7 +40,11 @@ async def test_returning_candidate_gets_their_draft_back(database_url, dispatche
         "back", intent="session_start", events=[{"event": "user", "text": "/session_start"}]
     )
     events = await ActionSessionStart().run(dispatcher, tracker, domain)
-    assert slot_events(events) == {"consent": True, "what_happened": "I stole a car."}
+    assert slot_events(events) == {
+        "invited": False,
+        "consent": True,
+        "what_happened": "I stole a car.",
+    }
     assert responses(dispatcher) == ["utter_session_start_returning"]
     assert dispatcher.messages[0]["parts_done"] == 1
 
@@ -123,6 +141,6 @@ async def test_no_more_tips_carries_over_into_a_new_session(database_url, dispat
     events = await ActionSessionStart().run(
         dispatcher, make_tracker(slots={"tips_off": True}), domain
     )
-    assert slot_events(events) == {"tips_off": True}
+    assert slot_events(events) == {"invited": False, "tips_off": True}
     events = await ActionSessionStart().run(dispatcher, make_tracker(), domain)
-    assert slot_events(events) == {}
+    assert slot_events(events) == {"invited": False}

@@ -1,9 +1,3 @@
-import asyncio
-import time
-
-from sqlalchemy import insert
-
-from actions import statement as statement_actions
 from actions.statement import (
     ActionDeleteData,
     ActionFinishStatement,
@@ -12,8 +6,6 @@ from actions.statement import (
     ActionStartAgain,
 )
 from bot.parts import PARTS
-from bot.store.conversations import EVENTS, _metadata, count_events
-from bot.store.db import engine_for
 from tests.conftest import (
     consenting,
     deactivates_form,
@@ -89,15 +81,8 @@ async def test_start_again_empties_the_parts_and_keeps_the_old_version(
     assert responses(dispatcher) == ["utter_started_again"]
 
 
-async def test_delete_removes_drafts_and_then_the_conversation(database_url, dispatcher, domain):
+async def test_delete_removes_the_drafts_and_resets_every_slot(database_url, dispatcher, domain):
     consenting("del", FULL)
-    from bot.config import settings
-
-    url = settings().tracker_store_url
-    _metadata.create_all(engine_for(url))
-    with engine_for(url).begin() as conn:
-        conn.execute(insert(EVENTS).values(sender_id="del", type_name="user", timestamp=1.0))
-
     events = await ActionDeleteData().run(
         dispatcher, make_tracker("del", slots={"consent": True, **FULL}), domain
     )
@@ -105,14 +90,3 @@ async def test_delete_removes_drafts_and_then_the_conversation(database_url, dis
     assert deactivates_form(events)
     assert responses(dispatcher) == ["utter_deleted"]
     assert saved_draft("del") is None
-
-    # Rasa then stores the turn; the purge sees it and removes every event.
-    with engine_for(url).begin() as conn:
-        conn.execute(
-            insert(EVENTS).values(
-                sender_id="del", type_name="action", action_name="action_listen",
-                timestamp=time.time() + 1,
-            )
-        )  # fmt: skip
-    await asyncio.wait_for(asyncio.gather(*statement_actions._pending_purges), timeout=10)
-    assert count_events("del", url) == 0

@@ -66,7 +66,7 @@ def test_users_add_reads_the_password_from_stdin_and_refuses_bad_input(
     assert main(["users", "add", "--role", "caseworker", "--email", "Sam@Example.org"]) == 0
     assert "Added sam@example.org (caseworker)" in capsys.readouterr().out
     with session_scope() as session:
-        assert accounts.log_in(session, "sam@example.org", "a long enough password")
+        assert accounts.log_in(session, "sam@example.org", "a long enough password", "127.0.0.1")
     for email, password, says in [
         ("sam@example.org", "a long enough password", "already"),
         ("kim@example.org", "short", "at least 12"),
@@ -91,6 +91,9 @@ def test_the_demo_caseworker_gets_a_new_password_on_every_start(database_url):
         second = demo_caseworker(session)
     assert first != second
     with session_scope() as session:
-        assert accounts.log_in(session, DEMO_CASEWORKER, second).role.value == "caseworker"
+        assert (
+            accounts.log_in(session, DEMO_CASEWORKER, second, "127.0.0.1").role.value
+            == "caseworker"
+        )
         with pytest.raises(accounts.LoginRefused):
-            accounts.log_in(session, DEMO_CASEWORKER, first)
+            accounts.log_in(session, DEMO_CASEWORKER, first, "127.0.0.1")

@@ -25,3 +25,23 @@ def new_invite(stack: Stack, caseworker: str = "Sam") -> tuple[str, str]:
     with session_scope(stack.database_url) as db:
         token, key = access.create_invite(db, caseworker)
         return token, key.sender_id
+
+
+async def use_invite(client, token: str, code: str = ""):
+    """Press the invite page's button, as a browser would (a POST from the site's own
+    page). The first use answers with the candidate's code page and a session cookie;
+    later uses need `code` and answer with a redirect to the chat."""
+    origin = str(client.make_url("")).rstrip("/")
+    return await client.post(
+        f"/invite/{token}", data={"code": code}, headers={"Origin": origin},
+        allow_redirects=False,
+    )  # fmt: skip
+
+
+def shown_code(page_html: str) -> str:
+    """The code on a "Your code" page."""
+    import re
+
+    found = re.search(r'id="resume-code">([^<]+)<', page_html)
+    assert found, "no code on the page"
+    return found.group(1).strip()

@@ -1,14 +1,18 @@
-"""Staff accounts: creating them, checking passwords, lockout, staff sessions.
+"""Staff accounts: creating them, checking passwords, throttling guesses, staff sessions.
 
 Passwords are hashed with argon2id (argon2-cffi's defaults). After
-MAX_FAILED_LOGINS wrong passwords in a row an account is locked for LOCKOUT.
+MAX_FAILED_LOGINS wrong passwords for an account from one place (an address, or
+an IPv6 /64), that account cannot be signed in to *from that place* for LOCKOUT:
+the guesser is slowed down, and the owner, signing in from elsewhere, is not.
+Every refusal reads the same, so the answer never tells whether an account
+exists, is disabled, or is blocked.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,14 +20,20 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.review.audit import record
-from bot.store.access import digest
-from bot.store.models import Account, Role, StaffSession, as_utc, utcnow
+from bot.store.access import TOUCH_EVERY, digest, live
+from bot.store.models import Account, LoginFailures, Role, StaffSession, as_utc, utcnow
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 STAFF_SESSION_LIFETIME = timedelta(hours=8)
+# A staff browser left signed in ends its session after this long unused.
+STAFF_SESSION_IDLE = timedelta(hours=1)
+REFUSED = (
+    "The email or password is not right, or there have been too many tries from here."
+    " Check them and try again, or wait 15 minutes."
+)
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,60}$")
 
 _hasher = PasswordHasher()
@@ -72,7 +82,6 @@ def add_account(session: Session, email: str, role: str, password: str, by: str)
     if find_account(session, email) is not None:
         raise AccountError("There is already an account with that email.")
     account = Account(email=email, role=kind, password_hash=_hasher.hash(password), active=True)
-    account.failed_logins = 0
     session.add(account)
     session.flush()
     record(session, by, "account_created", account=email, role=kind.value)
@@ -89,8 +98,7 @@ def set_active(session: Session, account: Account, active: bool, by: str) -> Non
 
 def set_password(session: Session, account: Account, password: str, by: str) -> None:
     account.password_hash = _hasher.hash(check_password(password))
-    account.failed_logins = 0
-    account.locked_until = None
+    session.execute(delete(LoginFailures).where(LoginFailures.account_id == account.id))
     record(session, by, "password_changed", account=account.email)
 
 
@@ -102,41 +110,65 @@ def change_password(session: Session, account: Account, current: str, new: str) 
 
 
 class LoginRefused(Exception):
-    """Wrong email or password, a disabled account, or a locked one. The message is
-    safe to show: it does not say which accounts exist."""
+    """Wrong email or password, a disabled account, or too many tries from here.
+    Always the same message (REFUSED), safe to show."""
+
+    def __init__(self) -> None:
+        super().__init__(REFUSED)
 
 
-def log_in(session: Session, email: str, password: str, now: datetime | None = None) -> Account:
-    """The account for these credentials, counting failures towards a lockout."""
+def log_in(
+    session: Session, email: str, password: str, client: str, now: datetime | None = None
+) -> Account:
+    """The account for these credentials. `client` is where the request came from
+    (bot.web.clients); wrong passwords are counted for the account from there."""
     now = now or utcnow()
     account = find_account(session, email) if len(email) <= 254 else None
     if account is None or not account.active:
         _verifies(_DUMMY_HASH, password)
         record(session, normalise_email(email)[:128] or "(empty)", "login_failed")
-        raise LoginRefused("The email or password is not right.")
-    if account.locked_until and as_utc(account.locked_until) > now:
-        record(session, account.email, "login_refused_locked")
-        raise LoginRefused(_locked_message())
+        raise LoginRefused()
+    tries = _failures(session, account, client, now)
+    if tries.blocked_until and as_utc(tries.blocked_until) > now:
+        _verifies(_DUMMY_HASH, password)  # the same time as any other answer
+        record(session, account.email, "login_refused_blocked")
+        raise LoginRefused()
     if not _verifies(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCKOUT
-            account.failed_logins = 0
-            record(session, account.email, "account_locked")
-            raise LoginRefused(_locked_message())
-        record(session, account.email, "login_failed")
-        raise LoginRefused("The email or password is not right.")
-    account.failed_logins = 0
-    account.locked_until = None
+        tries.failures += 1
+        tries.updated_at = now
+        if tries.failures >= MAX_FAILED_LOGINS:
+            tries.blocked_until, tries.failures = now + LOCKOUT, 0
+            record(session, account.email, "login_blocked_from_here")
+        else:
+            record(session, account.email, "login_failed")
+        raise LoginRefused()
+    if tries in session.new:
+        session.expunge(tries)
+    else:
+        session.delete(tries)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     record(session, account.email, "logged_in")
     return account
 
 
-def _locked_message() -> str:
-    minutes = int(LOCKOUT.total_seconds() // 60)
-    return f"Too many wrong passwords. This account is locked for {minutes} minutes."
+def _failures(session: Session, account: Account, client: str, now: datetime) -> LoginFailures:
+    """The count of wrong passwords for this account from this place (a keyed hash
+    of the place is stored, not the address). Counts older than LOCKOUT start again."""
+    place = digest(f"login:{client}")
+    found = session.scalar(
+        select(LoginFailures).where(
+            LoginFailures.account_id == account.id, LoginFailures.client == place
+        )
+    )
+    if found is None:
+        found = LoginFailures(account_id=account.id, client=place, failures=0, updated_at=now)
+        session.add(found)
+    elif as_utc(found.updated_at) + LOCKOUT <= now and not found.blocked_until:
+        found.failures = 0
+    elif found.blocked_until and as_utc(found.blocked_until) <= now:
+        found.blocked_until, found.failures = None, 0
+    return found
 
 
 def _verifies(hashed: str, password: str) -> bool:
@@ -149,26 +181,34 @@ def _verifies(hashed: str, password: str) -> bool:
 def start_staff_session(session: Session, account: Account) -> tuple[str, StaffSession]:
     """A new signed-in browser for the account: returns the cookie token (raw)."""
     token = secrets.token_urlsafe(32)
+    now = utcnow()
     found = StaffSession(
         token_hash=digest(token),
         account_id=account.id,
         csrf_token=secrets.token_urlsafe(32),
-        expires_at=utcnow() + STAFF_SESSION_LIFETIME,
+        expires_at=now + STAFF_SESSION_LIFETIME,
+        last_seen_at=now,
     )
     session.add(found)
     session.flush()
     return token, found
 
 
-def find_staff_session(session: Session, token: str | None) -> StaffSession | None:
-    """The live session of an active account for a cookie token, or None."""
+def find_staff_session(
+    session: Session, token: str | None, now: datetime | None = None
+) -> StaffSession | None:
+    """The live session of an active account for a cookie token, or None (unknown,
+    expired, idle, or the account disabled). Using it counts as activity."""
     if not token:
         return None
+    now = now or utcnow()
     found = session.scalar(select(StaffSession).where(StaffSession.token_hash == digest(token)))
-    if found is None or as_utc(found.expires_at) <= datetime.now(timezone.utc):
+    if found is None or not live(found.expires_at, found.last_seen_at, STAFF_SESSION_IDLE, now):
         return None
     if not found.account.active:
         return None
+    if as_utc(found.last_seen_at) + TOUCH_EVERY <= now:
+        found.last_seen_at = now
     return found
 
 

@@ -1,21 +1,16 @@
 """Reading and deleting a candidate's conversation in Rasa's SQL tracker store.
 
 The chat page restores a conversation from here (`transcript`), so nothing of
-the conversation is stored twice.
-
-Rasa writes a turn's events in one go when the turn ends, and on saving it
-re-adds every event its in-memory tracker holds that the table lacks. Deleting
-the rows *during* the turn (from inside an action) would therefore be undone a
-moment later. So the delete action schedules `purge_after_turn`, which waits
-until the turn that asked for deletion has been written, then removes every row.
+the conversation is stored twice. Only conversations whose candidate said yes to
+saving are here: the tracker store (rasa_addons/tracker_store.py) keeps the others
+in memory and deletes a conversation's rows itself when consent is withdrawn.
+`delete_conversation` is for the retention purge (bot.store.retention).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 
@@ -103,6 +98,18 @@ def first_message_times(sender_ids: list[str], url: str | None = None) -> dict[s
     return {sender: float(moment) for sender, moment in rows if moment is not None}
 
 
+def last_event_times(url: str | None = None) -> dict[str, float]:
+    """Every stored conversation with the time of its last event (Unix time)."""
+    engine = _engine(url)
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "events"):
+            return {}
+        rows = conn.execute(
+            select(EVENTS.c.sender_id, func.max(EVENTS.c.timestamp)).group_by(EVENTS.c.sender_id)
+        ).all()
+    return {sender: float(moment or 0) for sender, moment in rows}
+
+
 def delete_conversation(sender_id: str, url: str | None = None) -> int:
     """Delete every stored event of the conversation. Returns the number removed."""
     engine = _engine(url)
@@ -110,43 +117,8 @@ def delete_conversation(sender_id: str, url: str | None = None) -> int:
         if not engine.dialect.has_table(conn, "events"):
             return 0
         result = conn.execute(delete(EVENTS).where(EVENTS.c.sender_id == sender_id))
-        return result.rowcount or 0
-
-
-def _turn_written(sender_id: str, since: float, url: str | None) -> bool:
-    engine = _engine(url)
-    with engine.connect() as conn:
-        if not engine.dialect.has_table(conn, "events"):
-            return False
-        found = conn.scalar(
-            select(func.count())
-            .select_from(EVENTS)
-            .where(
-                EVENTS.c.sender_id == sender_id,
-                EVENTS.c.type_name == "action",
-                EVENTS.c.action_name == "action_listen",
-                EVENTS.c.timestamp >= since,
-            )
-        )
-        return bool(found)
-
-
-async def purge_after_turn(
-    sender_id: str,
-    since: float,
-    url: str | None = None,
-    timeout: float = 60.0,
-    poll: float = 0.2,
-) -> int:
-    """Wait until the turn that started at `since` is saved, then delete the conversation.
-
-    If the turn is never seen (Rasa down), the rows are deleted anyway at the timeout.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if await asyncio.to_thread(_turn_written, sender_id, since, url):
-            break
-        await asyncio.sleep(poll)
-    removed = await asyncio.to_thread(delete_conversation, sender_id, url)
-    log.info("deleted %d tracker events for a conversation on request", removed)
+        removed = result.rowcount or 0
+    if removed and engine.dialect.name == "sqlite":
+        with engine.connect() as conn:  # no copy of the rows left in the write-ahead log
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return removed

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import settings
@@ -29,14 +29,18 @@ def driver_url(url: str) -> str:
 
 @lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
-    """One engine per database URL, reused for the life of the process."""
+    """One engine per database URL, reused for the life of the process.
+
+    `hide_parameters`: an SQL error message names the statement but never the
+    values in it, so a candidate's words cannot reach a log through one.
+    """
     url = driver_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -46,11 +50,22 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    # Cascading deletes need foreign keys on; WAL lets the CLI read while actions write.
+    # Cascading deletes need foreign keys on; WAL lets the CLI read while actions write;
+    # secure_delete overwrites deleted rows, so deleted words do not linger in free pages.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def forget_deleted(session: Session) -> None:
+    """After a deletion: on SQLite, copy the write-ahead log into the database and
+    empty it, so no old copy of a deleted row stays in the log file. (PostgreSQL's
+    own VACUUM reclaims dead rows; nothing to do here.)"""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
+        session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 @contextmanager

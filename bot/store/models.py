@@ -176,6 +176,7 @@ class ConversationKey(Base):
     """
 
     __tablename__ = "conversation_keys"
+    __table_args__ = (UniqueConstraint("code_hash", name="uq_conversation_keys_code_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[KeyKind] = mapped_column(
@@ -188,7 +189,13 @@ class ConversationKey(Base):
     caseworker: Mapped[str] = mapped_column(String(128), default="", index=True)
     # The first name or pseudonym the caseworker knows the candidate by.
     name: Mapped[str] = mapped_column(String(80), default="")
+    # An invite's own code, made when the link is first used and shown once: after
+    # that a new browser needs the link *and* the code, so a link found in a shared
+    # computer's history opens nothing. A new invite link clears it.
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When a browser last used the conversation (retention counts from here).
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class WebSession(Base):
@@ -202,6 +209,8 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # For the idle timeout: a session not used for a while ends by itself.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
@@ -225,8 +234,6 @@ class Account(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "account_role"))
     password_hash: Mapped[str] = mapped_column(String(256))  # argon2id
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -243,8 +250,29 @@ class StaffSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     account: Mapped[Account] = relationship()
+
+
+class LoginFailures(Base):
+    """Wrong passwords for one account from one place (an IPv4 address or an IPv6
+    /64). Too many block that account *from that place* for a while, so a guesser
+    is slowed down while the owner, elsewhere, can still sign in. Kept in the
+    database so that every web process counts the same tries."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (UniqueConstraint("account_id", "client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    # A keyed hash of the place, not the address itself.
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Decision(str, enum.Enum):

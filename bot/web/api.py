@@ -13,6 +13,8 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.coaching.engine import Finding, feedback
+from bot.commands import as_text, is_command
+from bot.logsafe import failure
 from bot.parts import PARTS
 from bot.rest_client import send
 from bot.review import decisions
@@ -39,9 +41,13 @@ async def _signed_in(request: web.Request) -> WebSession:
 
 
 async def me(request: web.Request) -> web.Response:
-    """What the page needs to talk to the API: the CSRF token for its posts."""
+    """What the page needs to talk to the API: the CSRF token for its posts, and
+    whether the candidate said yes to saving (if not, the page says what a reload
+    will and will not bring back)."""
     session = await _signed_in(request)
-    return web.json_response({"csrf_token": session.csrf_token})
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        saving = drafts.find_candidate(db, session.sender_id) is not None
+    return web.json_response({"csrf_token": session.csrf_token, "saving": saving})
 
 
 async def _message_from(request: web.Request) -> str:
@@ -58,7 +64,7 @@ async def _message_from(request: web.Request) -> str:
     message = body["message"]
     if not isinstance(message, str):
         raise web.HTTPBadRequest(text="The message must be text.")
-    if not message.strip():
+    if not message.strip() or not (is_command(message) or as_text(message)):
         raise web.HTTPBadRequest(text="The message is empty.")
     if len(message) > MAX_MESSAGE_CHARS:
         raise web.HTTPRequestEntityTooLarge(
@@ -115,12 +121,16 @@ async def statement(request: web.Request) -> web.Response:
     session = await _signed_in(request)
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         draft = drafts.latest_draft(db, session.sender_id)
+        saving = drafts.find_candidate(db, session.sender_id) is not None
         approved = decisions.approved_version(db, session.sender_id)
         approved_number = approved.number if approved else None
     if draft is None:
-        return web.json_response({"statement": None, "approved_version": approved_number})
+        return web.json_response(
+            {"statement": None, "approved_version": approved_number, "saving": saving}
+        )
     return web.json_response(
         {
+            "saving": saving,
             # The caseworker-approved version the candidate can download, if any.
             "approved_version": approved_number,
             "statement": {
@@ -190,6 +200,6 @@ def _database_answers(url: str) -> bool:
         with engine_for(url).connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # any failure means "not healthy"; the reason goes to the log
-        log.warning("Database check failed", exc_info=True)
+    except Exception as error:  # any failure means "not healthy"; its kind goes to the log
+        log.warning("Database check failed: %s", failure(error))
         return False

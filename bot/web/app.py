@@ -7,17 +7,22 @@ with the sender id of the signed-in session.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 
 from bot.coaching import shared_coach
+from bot.logsafe import failure
+from bot.store.retention import purge
 from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff_pages
 from bot.web.config import WebConfig
 from bot.web.limits import RateLimiter
 from bot.web.security import security_middleware
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY = 64 * 1024  # bytes; a chat message is at most 2,000 characters
 
@@ -29,12 +34,15 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[keys.MESSAGE_LIMITER] = RateLimiter(config.messages_burst, config.messages_per_second)
     app[keys.CODE_LIMITER] = RateLimiter(config.codes_burst, config.codes_per_second)
     app[keys.LOGIN_LIMITER] = RateLimiter(config.logins_burst, config.logins_per_second)
+    app[keys.PRACTICE_LIMITER] = RateLimiter(config.practice_burst, config.practice_per_second)
     app.cleanup_ctx.append(_http_client)
     app.on_startup.append(_load_safety_check)
+    app.cleanup_ctx.append(_daily_purge)
     app.add_routes(
         [
             web.get("/", pages.home),
             web.get("/invite/{token}", pages.open_invite),
+            web.post("/invite/{token}", pages.use_invite),
             web.post("/practice", pages.start_practice),
             web.post("/resume", pages.resume),
             web.get("/chat", pages.chat),
@@ -84,6 +92,32 @@ STAFF_ROUTES = [
 async def _load_safety_check(app: web.Application) -> None:
     """Load the safety check's word patterns now, not on the first message."""
     await asyncio.to_thread(shared_coach)
+
+
+PURGE_EVERY = 24 * 60 * 60  # seconds: the retention periods are counted in days
+
+
+async def _daily_purge(app: web.Application):
+    """Delete what is past its keeping time now, then once a day, for the life of the
+    app (bot.store.retention; `bot purge` does the same by hand)."""
+    config = app[keys.CONFIG]
+
+    async def loop() -> None:
+        while True:
+            try:
+                counts = await asyncio.to_thread(
+                    purge, config.database_url, config.tracker_store_url
+                )
+                log.info("Retention purge: %s", counts)
+            except Exception as error:  # keep serving; try again tomorrow
+                log.error("Retention purge failed: %s", failure(error))
+            await asyncio.sleep(PURGE_EVERY)
+
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def _http_client(app: web.Application):

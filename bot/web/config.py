@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 
 from bot.config import settings
+from bot.web.clients import Network, parse_networks
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -25,9 +26,15 @@ class WebConfig:
     messages_per_second: float = 0.5
     codes_burst: float = 5
     codes_per_second: float = 0.1
-    # Staff sign-in attempts per address (accounts also lock after 5 wrong passwords).
+    # Staff sign-in attempts per address (and 5 wrong passwords block that account
+    # from that address for a while: bot.review.accounts).
     logins_burst: float = 10
     logins_per_second: float = 0.2
+    # New practice chats per address: a person needs one; a script wants thousands.
+    practice_burst: float = 5
+    practice_per_second: float = 0.02
+    # Reverse proxies whose X-Forwarded-For is believed (bot.web.clients).
+    trusted_proxies: tuple[Network, ...] = ()
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -40,4 +47,5 @@ class WebConfig:
             public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/"),
             messages_burst=float(os.environ.get("CHAT_BURST", 10)),
             messages_per_second=float(os.environ.get("CHAT_PER_SECOND", 0.5)),
+            trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
         )

@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.store import access
 from bot.store.db import session_scope
 from bot.web import keys
+from bot.web.security import client_of
 from bot.web.session import COOKIE, current_session, set_session_cookie
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,16 +66,66 @@ async def home(request: web.Request) -> web.Response:
     return page("Welcome", "home", continue_html=continue_html)
 
 
+def _limited(request: web.Request, limiter_key: web.AppKey) -> web.Response | None:
+    """A 429 page if this client has tried too often, else None."""
+    limiter = request.app[limiter_key]
+    wait = limiter.check(client_of(request))
+    if not wait:
+        return None
+    response = message_page(429, "Please wait", "Too many tries. Please wait a minute.")
+    response.headers["Retry-After"] = limiter.retry_after(wait)
+    return response
+
+
+def _no_invite() -> web.Response:
+    return message_page(
+        404, "Link not recognised",
+        "This link doesn't work. Please check it, or ask your caseworker for a new one.",
+    )  # fmt: skip
+
+
 async def open_invite(request: web.Request) -> web.StreamResponse:
-    """A caseworker's invite link: sign this browser in to that candidate's chat."""
+    """A caseworker's invite link. Opening it (GET) signs nobody in: the page has a
+    button that posts, and after the link's first use it also asks for the code
+    the candidate was shown, so a link found in a browser's history opens nothing."""
+    token = request.match_info["token"]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
-        key = access.find_key(db, request.match_info["token"])
-        if key is None or key.kind != access.KeyKind.INVITE:
-            return message_page(
-                404, "Link not recognised",
-                "This link doesn't work. Please check it, or ask your caseworker for a new one.",
+        key = access.find_invite(db, token)
+        if key is None:
+            return _no_invite()
+        first_use = key.code_hash is None
+    signed_in = await current_session(request)
+    if signed_in is not None and signed_in.sender_id == key.sender_id:
+        return redirect("/chat")
+    return page("Your chat", "invite" if first_use else "invite_again", token=token, notice_html="")
+
+
+async def use_invite(request: web.Request) -> web.StreamResponse:
+    """The invite page's button: the first time, a code for the candidate; after
+    that, the code they were given."""
+    limited = _limited(request, keys.CODE_LIMITER)
+    if limited:
+        return limited
+    form = await request.post()
+    code = str(form.get("code") or "")[:200]
+    with session_scope(request.app[keys.CONFIG].database_url) as db:
+        key = access.find_invite(db, request.match_info["token"])
+        if key is None:
+            return _no_invite()
+        if key.code_hash is None:
+            new_code = access.give_invite_code(db, key)
+            token, _ = access.start_session(db, key.sender_id)
+            response = page("Your code", "invite_code", code=new_code)
+            set_session_cookie(request, response, token)
+            return response
+        if not access.invite_code_matches(key, code):
+            return page(
+                "Code not recognised", "invite_again", status=401,
+                token=request.match_info["token"],
+                notice_html=notice_html("That code didn't work. Check it and try again."),
             )  # fmt: skip
-    return _into_chat(request, key.sender_id)
+        sender_id = key.sender_id
+    return _into_chat(request, sender_id)
 
 
 def _into_chat(request: web.Request, sender_id: str) -> web.Response:
@@ -88,6 +139,9 @@ def _into_chat(request: web.Request, sender_id: str) -> web.Response:
 
 async def start_practice(request: web.Request) -> web.Response:
     """A new anonymous practice chat, and the code to come back to it."""
+    limited = _limited(request, keys.PRACTICE_LIMITER)
+    if limited:
+        return limited
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         code, key = access.create_practice(db)
         token, _ = access.start_session(db, key.sender_id)
@@ -97,23 +151,21 @@ async def start_practice(request: web.Request) -> web.Response:
 
 
 async def resume(request: web.Request) -> web.StreamResponse:
-    """Back to a practice chat (or an invite's chat) with its code."""
-    limiter = request.app[keys.CODE_LIMITER]
-    wait = limiter.check(request.remote or "unknown")
-    if wait:
-        response = message_page(429, "Please wait", "Too many tries. Please wait a minute.")
-        response.headers["Retry-After"] = limiter.retry_after(wait)
-        return response
+    """Back to a conversation with its code: a practice chat's, or an invite's."""
+    limited = _limited(request, keys.CODE_LIMITER)
+    if limited:
+        return limited
     form = await request.post()
     code = str(form.get("code") or "")[:200]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
-        key = access.find_key(db, code) if code.strip() else None
+        key = access.find_by_code(db, code) if code.strip() else None
         if key is None:
             return message_page(
                 401, "Code not recognised",
-                "That code didn't work. Check the four words and try again.",
+                "That code didn't work. Check it and try again.",
             )  # fmt: skip
-    return _into_chat(request, key.sender_id)
+        sender_id = key.sender_id
+    return _into_chat(request, sender_id)
 
 
 async def chat(request: web.Request) -> web.StreamResponse:

@@ -6,7 +6,9 @@ import logging
 
 from aiohttp import web
 
+from bot.logsafe import failure
 from bot.web import keys
+from bot.web.clients import client_address
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
+HSTS = "max-age=31536000; includeSubDomains"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -33,6 +36,12 @@ def json_error(status: int, message: str, **headers: str) -> web.Response:
 def own_origin(request: web.Request) -> str:
     public = request.app[keys.CONFIG].public_url
     return public or f"{request.scheme}://{request.host}"
+
+
+def client_of(request: web.Request) -> str:
+    """The client that rate limits count (bot.web.clients: proxies, IPv6 /64)."""
+    proxies = request.app[keys.CONFIG].trusted_proxies
+    return client_address(request.remote, request.headers.get("X-Forwarded-For", ""), proxies)
 
 
 def wants_json(request: web.Request) -> bool:
@@ -51,12 +60,24 @@ async def security_middleware(request: web.Request, handler):
             if error.status < 400:
                 raise
             response = _error(request, error.status, _plain(error))
-        except Exception:
-            log.exception("Unhandled error on %s %s", request.method, request.path)
+        except Exception as error:
+            # The route's pattern, not the path: a path can carry an invite token.
+            log.error(
+                "Unhandled error on %s %s: %s", request.method, route_of(request), failure(error)
+            )
             response = _error(request, 500, "Something went wrong on our side. Please try again.")
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.app[keys.CONFIG].public_url.startswith("https://"):
+        # Served over HTTPS: browsers must never fall back to plain HTTP here.
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def route_of(request: web.Request) -> str:
+    """The route a request matched, as written ("/invite/{token}"), never its path."""
+    resource = request.match_info.route.resource
+    return resource.canonical if resource is not None else "(no route)"
 
 
 def _plain(error: web.HTTPException) -> str:

@@ -24,6 +24,7 @@ from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
 from bot.web.pages import message_page, notice_html, page, redirect, render
+from bot.web.security import client_of
 
 COOKIE = "staff_session"
 LOGIN_COOKIE = "staff_login"
@@ -124,7 +125,8 @@ async def login_form(request: web.Request, error: str = "", status: int = 200) -
 
 async def log_in(request: web.Request) -> web.Response:
     limiter = request.app[keys.LOGIN_LIMITER]
-    wait = limiter.check(request.remote or "unknown")
+    client = client_of(request)
+    wait = limiter.check(client)
     if wait:
         response = await login_form(request, "Too many tries from here. Please wait a minute.", 429)
         response.headers["Retry-After"] = limiter.retry_after(wait)
@@ -136,7 +138,7 @@ async def log_in(request: web.Request) -> web.Response:
     email = str(form.get("email") or "")[:300]
     password = str(form.get("password") or "")[: accounts.MAX_PASSWORD + 1]
     try:
-        token = await asyncio.to_thread(_check_login, _db_url(request), email, password)
+        token = await asyncio.to_thread(_check_login, _db_url(request), email, password, client)
     except accounts.LoginRefused as refused:
         return await login_form(request, str(refused), 401)
     response = redirect("/staff")
@@ -148,12 +150,12 @@ async def log_in(request: web.Request) -> web.Response:
     return response
 
 
-def _check_login(url: str, email: str, password: str) -> str:
+def _check_login(url: str, email: str, password: str, client: str) -> str:
     """Runs in a thread: argon2 takes tens of milliseconds on purpose. The failure
     counts are committed even when the login is refused."""
     with session_scope(url) as db:
         try:
-            account = accounts.log_in(db, email, password)
+            account = accounts.log_in(db, email, password, client)
         except accounts.LoginRefused as refused:
             db.commit()
             raise refused from None

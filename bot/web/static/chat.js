@@ -114,6 +114,7 @@
   async function refreshStatement() {
     const result = await api("/api/statement");
     if (!result.ok) return;
+    showSaving(result.body.saving);
     const statement = result.body.statement;
     statementPanel.textContent = "";
     if (!statement) {
@@ -189,10 +190,16 @@
     if (pending) send(pending.text, pending.shown);
   });
 
+  // Without a yes to saving, the page says what a reload will and will not bring back.
+  function showSaving(saving) {
+    document.getElementById("unsaved-note").hidden = saving;
+  }
+
   async function start() {
     const me = await api("/api/me");
     if (!me.ok) return;
     csrfToken = me.body.csrf_token;
+    showSaving(me.body.saving);
     const history = await api("/api/chat/history");
     const past = (history.ok && history.body.messages) || [];
     let lastUser = -1;
