@@ -37,6 +37,8 @@ class Stack:
     web_port: int | None = None
     web_host: str = "0.0.0.0"
     log_dir: Path = PROJECT_ROOT / "var" / "log"
+    # Further variables for every process (tests set idle times and key files).
+    env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -65,6 +67,7 @@ class Stack:
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
         )
+        env.update(self.env)
         return env
 
     def start(self) -> None:

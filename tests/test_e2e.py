@@ -209,6 +209,28 @@ async def test_without_consent_nothing_is_saved(stack):
     await talk.say(WHAT_HAPPENED)
     code, draft = talk.drafts_show()
     assert code == 1 and draft is None
+    assert count_events(talk.sender, stack.tracker_store_url) == 0  # not even the tracker
+
+
+async def test_a_slash_before_words_never_skips_the_safety_check(stack):
+    """Only exact button payloads pass as commands; "/" before words is text."""
+    from bot.store import drafts, flags
+    from bot.store.db import session_scope
+
+    bypasses = (
+        "/ I want to end my life",
+        "/answer I want to kill myself",
+        "/skip_part I want to end it all",
+        "  /  I am going to hurt myself tonight",
+    )
+    for message in bypasses:
+        talk = Conversation(stack)
+        await _consent(talk)
+        reply = await talk.say(message)
+        assert "116 123" in reply, message
+        with session_scope(stack.database_url) as db:
+            assert len(flags.flags_for(db, talk.sender)) == 1
+            assert drafts.latest_draft(db, talk.sender) is None  # not saved as part 1
 
 
 async def test_delete_removes_drafts_and_conversation_then_starts_fresh(stack):
@@ -226,8 +248,10 @@ async def test_delete_removes_drafts_and_conversation_then_starts_fresh(stack):
     assert count_events(talk.sender, stack.tracker_store_url) == 0
 
     reply = await talk.say("hello")
-    assert "Can I save your answers?" in reply
-    assert count_events(talk.sender, stack.tracker_store_url) > 0
+    assert "Can I save your answers?" in reply  # a fresh conversation, kept in memory only
+    assert count_events(talk.sender, stack.tracker_store_url) == 0
+    await talk.say("yes")
+    assert count_events(talk.sender, stack.tracker_store_url) > 0  # saved again once agreed
 
 
 async def test_questions_during_a_part_are_answered_and_never_saved(stack):

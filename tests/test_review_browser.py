@@ -12,6 +12,7 @@ from playwright.async_api import Page, async_playwright, expect
 from bot.review import accounts
 from bot.review.export import docx_text
 from bot.store.db import session_scope
+from tests.web_helpers import open_invite_in
 from tests.review_helpers import PASSWORD
 from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
 
@@ -72,7 +73,7 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
     link = await caseworker.locator("code.invite-link").inner_text()
 
     # The candidate writes all four parts and sends the statement.
-    await candidate.goto(link)
+    await open_invite_in(candidate, link)
     await candidate.get_by_role("button", name="Start").click()
     await candidate.get_by_role("button", name="Yes, save my answers").click()
     await expect(candidate.locator(".msg.bot").last).to_contain_text("Part 1 of 4")

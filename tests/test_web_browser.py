@@ -10,7 +10,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from bot.config import PROJECT_ROOT
 from bot.web.app import create_app
-from tests.web_helpers import new_invite, web_config
+from tests.web_helpers import new_invite, open_invite_in, web_config
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ async def last_bot_text(page: Page) -> str:
 
 async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await expect(page.locator(".msg.bot").first).to_contain_text("computer assistant")
     await page.get_by_role("button", name="Start").click()
     await expect(page.locator(".msg.bot").last).to_contain_text("Can I save your answers?")
@@ -93,7 +93,7 @@ async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, pag
 
 async def test_the_page_works_by_keyboard_alone(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await expect(page.get_by_role("button", name="Start")).to_be_visible()
     # Tab until the Start button has focus, then press it with Enter.
     for _ in range(10):
@@ -115,7 +115,7 @@ async def test_the_page_works_by_keyboard_alone(site, stack, page):
 
 async def test_text_is_shown_as_text_never_as_html(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await expect(page.locator(".msg.bot").first).to_be_visible()
     attack = "<img src=x onerror=\"document.title='hacked'\"> <b>bold</b>"
     await say(page, attack)
@@ -126,7 +126,7 @@ async def test_text_is_shown_as_text_never_as_html(site, stack, page):
 
 async def test_a_message_that_fails_to_send_stays_in_the_box(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await expect(page.locator(".msg.bot").first).to_be_visible()
     await page.context.set_offline(True)
     await page.fill("#message", "hello there")
@@ -146,9 +146,16 @@ async def test_practice_from_the_start_page_then_leave(site, page):
     await page.goto(site)
     await page.get_by_role("button", name="Practise without an invite").click()
     code = await page.locator("#resume-code").inner_text()
-    assert len(code.split("-")) == 4
+    assert len(code.split("-")) == 3
     await page.get_by_role("link", name="Start chatting").click()
     await expect(page.locator(".msg.bot").first).to_contain_text("computer assistant")
+    # Before the consent answer nothing is saved, and the page says what that means.
+    await expect(page.locator("#unsaved-note")).to_be_visible()
+    await expect(page.locator("#unsaved-note")).to_contain_text("starts the chat again")
+    await page.get_by_role("button", name="Start").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("nobody reviews it")
+    await page.get_by_role("button", name="Yes, save my answers").click()
+    await expect(page.locator("#unsaved-note")).to_be_hidden()
     await page.get_by_role("button", name="Leave and clear this device").click()
     await expect(page.locator("h1")).to_have_text("You have left")
     await page.goto(site)
@@ -159,18 +166,21 @@ async def test_practice_from_the_start_page_then_leave(site, page):
 
 async def test_leaving_clears_this_device(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await expect(page.locator(".msg.bot").first).to_be_visible()
     await page.get_by_role("button", name="Leave and clear this device").click()
     await expect(page.locator("h1")).to_have_text("You have left")
     await page.goto(f"{site}/chat")
     await expect(page.get_by_role("button", name="Practise without an invite")).to_be_visible()
+    # The link, found later in this browser's history, no longer opens the chat alone.
+    await page.goto(f"{site}/invite/{token}")
+    await expect(page.get_by_label("Your code")).to_be_visible()
     assert Path(CHROMIUM).exists()
 
 
 async def test_the_spent_check_in_the_chat_page_then_the_statement(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await page.get_by_role("button", name="Start").click()
     await page.get_by_role("button", name="Yes, save my answers").click()
     await page.get_by_role("button", name="Check first").click()
@@ -205,7 +215,7 @@ async def test_the_spent_form_page(site, page):
 
 async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, page):
     token, _ = new_invite(stack)
-    await page.goto(f"{site}/invite/{token}")
+    await open_invite_in(page, f"{site}/invite/{token}")
     await page.get_by_role("button", name="Start").click()
     await page.get_by_role("button", name="Yes, save my answers").click()
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.web.app import create_app
-from tests.web_helpers import new_invite, web_config
+from tests.web_helpers import new_invite, use_invite, web_config
 
 pytestmark = pytest.mark.e2e
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 async def _candidate(aiohttp_client, stack):
     client = await aiohttp_client(create_app(web_config(stack)))
     token, sender = new_invite(stack)
-    assert (await client.get(f"/invite/{token}", allow_redirects=False)).status == 303
+    assert (await use_invite(client, token)).status == 200
     csrf = (await (await client.get("/api/me")).json())["csrf_token"]
     origin = str(client.make_url("")).rstrip("/")
 

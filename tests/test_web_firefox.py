@@ -47,6 +47,9 @@ def _chat_in_firefox(invite_url: str, log: str) -> tuple[str, str]:
     try:
         firefox.start_session()
         firefox.navigate(invite_url)
+        firefox.find_element(By.CSS_SELECTOR, "button[type=submit]").click()  # Start my chat
+        Wait(firefox, timeout=30).until(lambda f: f.find_elements(By.ID, "resume-code"))
+        firefox.find_element(By.LINK_TEXT, "Start chatting").click()
         _wait_for_bot(firefox, "Press Start")
         _button(firefox, "Start").click()
         _wait_for_bot(firefox, "Can I save your answers?")

@@ -45,3 +45,13 @@ def shown_code(page_html: str) -> str:
     found = re.search(r'id="resume-code">([^<]+)<', page_html)
     assert found, "no code on the page"
     return found.group(1).strip()
+
+
+async def open_invite_in(page, url: str) -> str:
+    """A browser (Playwright page) opens an invite link for the first time, as a
+    candidate would: "Start my chat", note the code, "Start chatting". Returns the code."""
+    await page.goto(url)
+    await page.get_by_role("button", name="Start my chat").click()
+    code = (await page.locator("#resume-code").inner_text()).strip()
+    await page.get_by_role("link", name="Start chatting").click()
+    return code
