@@ -7,6 +7,7 @@ assistant is down. Conversations through the real Rasa are in test_web_e2e.py.
 
 from __future__ import annotations
 
+import html
 import os
 
 import pytest
@@ -217,3 +218,58 @@ async def test_no_route_reaches_rasa_or_its_api(client):
         for method in ("GET", "POST"):
             response = await client.request(method, path, headers=origin(client))
             assert response.status in (404, 405)
+
+
+async def test_opening_an_invite_link_signs_nobody_in_until_its_button_is_pressed(client):
+    token, _ = invite()
+    response = await client.get(f"/invite/{token}", allow_redirects=False)
+    assert response.status == 200 and "Set-Cookie" not in response.headers
+    assert f'action="/invite/{token}"' in await response.text()
+    assert (await client.get("/api/me")).status == 401
+    # Another site cannot press the button for someone (pushing its own link on them).
+    response = await client.post(f"/invite/{token}", headers={"Origin": "https://evil.example"})
+    assert response.status == 403 and "Set-Cookie" not in response.headers
+
+
+async def test_after_first_use_a_new_browser_needs_the_link_and_the_code(
+    client, aiohttp_client, config
+):
+    token, sender = invite()
+    code = shown_code(await (await use_invite(client, token)).text())
+    shared = await aiohttp_client(create_app(config))  # a link found in a browser's history
+    page = await shared.get(f"/invite/{token}")
+    assert 'name="code"' in await page.text()
+    for wrong in ("", "7K3MQ-9TZ4H-XRPW2"):
+        response = await use_invite(shared, token, wrong)
+        assert response.status == 401 and "Set-Cookie" not in response.headers
+        assert "didn't work" in html.unescape(await response.text())
+    response = await use_invite(shared, token, code.lower())
+    assert response.status == 303 and response.headers["Location"] == "/chat"
+    assert (await shared.get("/api/me")).status == 200
+    again = await shared.get(f"/invite/{token}", allow_redirects=False)  # signed in: straight in
+    assert again.status == 303
+
+
+async def test_new_practice_chats_are_rate_limited_per_client(client):
+    statuses = [(await client.post("/practice", headers=origin(client))).status for _ in range(7)]
+    assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+
+
+async def test_a_message_of_only_slashes_is_empty(client):
+    csrf, _ = await sign_in(client)
+    response = await chat(client, csrf, {"message": " // "})
+    assert response.status == 400 and "empty" in (await response.json())["error"]
+
+
+async def test_a_failing_page_logs_its_route_never_the_secret_in_its_path(
+    aiohttp_client, config, tmp_path, caplog
+):
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"this is not a database" * 100)
+    app = create_app(WebConfig(**{**config.__dict__, "database_url": f"sqlite:///{broken}"}))
+    client = await aiohttp_client(app)
+    secret = "SecretInThePath" + "x" * 30
+    response = await client.get(f"/invite/{secret}")
+    assert response.status == 500 and "Traceback" not in await response.text()
+    assert "/invite/{token}" in caplog.text and "DatabaseError" in caplog.text
+    assert secret not in caplog.text

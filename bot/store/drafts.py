@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.commands import clean_text
 from bot.parts import PARTS
 from bot.store.models import (
     AuditEvent,
@@ -122,7 +123,7 @@ def save_parts(
     statement = _current_statement(session, candidate)
     latest = _latest(statement)
     parts = _parts_of(latest)
-    parts.update({name: text or "" for name, text in changes.items()})
+    parts.update({name: clean_text(text or "") for name, text in changes.items()})
     candidate.last_active_at = utcnow()
     if latest is not None and parts == _parts_of(latest):
         return latest
