@@ -12,9 +12,9 @@ from playwright.async_api import Page, async_playwright, expect
 from bot.review import accounts
 from bot.review.export import docx_text
 from bot.store.db import session_scope
-from tests.web_helpers import open_invite_in
 from tests.review_helpers import PASSWORD
 from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
+from tests.web_helpers import open_invite_in
 
 pytestmark = pytest.mark.e2e
 NEW_FEELINGS = "I regret it. I learned to ask for help early, and I have been clean for two years."

@@ -234,7 +234,7 @@ async def test_opening_an_invite_link_signs_nobody_in_until_its_button_is_presse
 async def test_after_first_use_a_new_browser_needs_the_link_and_the_code(
     client, aiohttp_client, config
 ):
-    token, sender = invite()
+    token, _ = invite()
     code = shown_code(await (await use_invite(client, token)).text())
     shared = await aiohttp_client(create_app(config))  # a link found in a browser's history
     page = await shared.get(f"/invite/{token}")

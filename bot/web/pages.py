@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.store import access
 from bot.store.db import session_scope
 from bot.web import keys
-from bot.web.security import client_of
+from bot.web.security import client_of, read_form
 from bot.web.session import COOKIE, current_session, set_session_cookie
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -106,7 +106,7 @@ async def use_invite(request: web.Request) -> web.StreamResponse:
     limited = _limited(request, keys.CODE_LIMITER)
     if limited:
         return limited
-    form = await request.post()
+    form = await read_form(request)
     code = str(form.get("code") or "")[:200]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         key = access.find_invite(db, request.match_info["token"])
@@ -155,7 +155,7 @@ async def resume(request: web.Request) -> web.StreamResponse:
     limited = _limited(request, keys.CODE_LIMITER)
     if limited:
         return limited
-    form = await request.post()
+    form = await read_form(request)
     code = str(form.get("code") or "")[:200]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         key = access.find_by_code(db, code) if code.strip() else None

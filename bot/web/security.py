@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from bot.logsafe import failure
 from bot.web import keys
@@ -42,6 +43,15 @@ def client_of(request: web.Request) -> str:
     """The client that rate limits count (bot.web.clients: proxies, IPv6 /64)."""
     proxies = request.app[keys.CONFIG].trusted_proxies
     return client_address(request.remote, request.headers.get("X-Forwarded-For", ""), proxies)
+
+
+async def read_form(request: web.Request) -> MultiDictProxy:
+    """The posted form. A body that is not a readable form (a broken multipart, bytes
+    that are not text) is a clear 400, never a server error."""
+    try:
+        return await request.post()
+    except (ValueError, UnicodeDecodeError, AssertionError):
+        raise web.HTTPBadRequest(text="The form could not be read. Please try again.") from None
 
 
 def wants_json(request: web.Request) -> bool:

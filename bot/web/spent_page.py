@@ -20,6 +20,7 @@ from bot.spent.dates import UNITS, Length
 from bot.spent.explain import explain
 from bot.spent.words import outcome_options
 from bot.web.pages import page
+from bot.web.security import read_form
 
 BLOCKS = 5
 LENGTH_TYPES = frozenset({"custody", "suspended_custody"})  # a length is required
@@ -132,7 +133,7 @@ async def spent_form(request: web.Request) -> web.Response:
 
 
 async def spent_check(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     blocks: list[int] = []
     try:
         data, blocks = request_from_form(form, date.today())

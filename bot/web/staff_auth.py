@@ -24,7 +24,7 @@ from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
 from bot.web.pages import message_page, notice_html, page, redirect, render
-from bot.web.security import client_of
+from bot.web.security import client_of, read_form
 
 COOKIE = "staff_session"
 LOGIN_COOKIE = "staff_login"
@@ -71,7 +71,7 @@ async def require(request: web.Request, *roles: Role) -> Staff:
 
 async def form_of(request: web.Request, staff: Staff) -> MultiDictProxy:
     """The posted form, after checking its CSRF token against the session's."""
-    form = await request.post()
+    form = await read_form(request)
     sent = str(form.get(CSRF_FIELD) or "")
     if not hmac.compare_digest(sent.encode(), staff.csrf_token.encode()):
         raise web.HTTPForbidden(
@@ -131,7 +131,7 @@ async def log_in(request: web.Request) -> web.Response:
         response = await login_form(request, "Too many tries from here. Please wait a minute.", 429)
         response.headers["Retry-After"] = limiter.retry_after(wait)
         return response
-    form = await request.post()
+    form = await read_form(request)
     sent, expected = str(form.get(CSRF_FIELD) or ""), request.cookies.get(LOGIN_COOKIE) or ""
     if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
         return await login_form(request, "The sign-in form was out of date. Please try again.", 403)
