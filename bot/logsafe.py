@@ -34,22 +34,26 @@ def failure(error: BaseException) -> str:
     return f"{type(error).__name__} at {where(error)}"
 
 
-def rotating_handler(path: Path) -> logging.handlers.RotatingFileHandler:
+def rotating_handler(
+    path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS
+) -> logging.handlers.RotatingFileHandler:
     """A log file for its owner only, rotated by size."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.touch(mode=0o600, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(message)s"))
     return handler
 
 
-def copy_to_log(stream: IO[bytes], path: Path) -> threading.Thread:
+def copy_to_log(
+    stream: IO[bytes], path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS
+) -> threading.Thread:
     """Copy a child process's output, line by line, into a rotated log file (in a
     thread that ends when the process closes its output)."""
     logger = logging.Logger(f"child:{path}")
-    logger.addHandler(rotating_handler(path))
+    logger.addHandler(rotating_handler(path, max_bytes, backups))
 
     def pump() -> None:
         for line in iter(stream.readline, b""):

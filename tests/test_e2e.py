@@ -432,3 +432,28 @@ async def test_practice_retry_and_leaving_part_way(stack):
     code, draft = talk.drafts_show()
     assert code == 0 and draft["what_happened"] == WHAT_HAPPENED
     assert draft["practice_rounds"] == []  # a round left part way keeps no summary
+
+
+async def test_the_words_say_who_reads_what_for_an_invite_and_for_practice(stack):
+    """An invited candidate hears of their caseworker and the organisation's admins;
+    a practice chat (no invite) never mentions a caseworker."""
+    from bot.store import access
+    from bot.store.db import session_scope
+
+    with session_scope(stack.database_url) as db:
+        _, key = access.create_invite(db, "cw@example.org")
+        invited_sender = key.sender_id
+    invited = Conversation(stack)
+    invited.sender = invited_sender
+    asked = await invited.say("hello")
+    assert "caseworker can read them" in asked and "administrators" in asked
+    assert "not your words" in asked and "nothing you type is kept" in asked
+
+    practice = Conversation(stack)
+    said = [await practice.say("hello")]
+    assert "nobody reviews it" in said[0] and "30 days" in said[0]
+    for message in ("who will see this?", "can I talk to a real person", "are you a bot?"):
+        said.append(await practice.say(message))
+    said.append(await practice.say("I want to end my life"))
+    assert "116 123" in said[-1]
+    assert not [s for s in said if "caseworker" in s.lower()]

@@ -319,3 +319,23 @@ def test_every_test_the_readme_names_for_a_promise_exists():
     source = "".join(p.read_text() for p in (PROJECT_ROOT / "tests").glob("test_*.py"))
     missing = sorted(n for n in named if f"def {n}(" not in source)
     assert not missing and len(named) > 15
+
+
+def test_a_process_log_is_rotated_by_size_and_private(tmp_path):
+    import subprocess
+    import sys
+
+    from bot.logsafe import copy_to_log
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "for n in range(2000): print('line', n, 'x' * 60)"],
+        stdout=subprocess.PIPE,
+    )
+    copy_to_log(child.stdout, tmp_path / "web.log", max_bytes=20_000, backups=2).join(30)
+    child.wait()
+    logs = sorted(p.name for p in tmp_path.iterdir())
+    assert logs == ["web.log", "web.log.1", "web.log.2"]  # the oldest ones are gone
+    for log in tmp_path.iterdir():
+        assert log.stat().st_size <= 20_000
+        assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert "line 1999" in (tmp_path / "web.log").read_text()

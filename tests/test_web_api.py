@@ -7,6 +7,7 @@ assistant is down. Conversations through the real Rasa are in test_web_e2e.py.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import os
 
@@ -16,6 +17,7 @@ from bot.services import free_port
 from bot.store import access, drafts
 from bot.store.db import session_scope
 from bot.web.app import create_app
+from bot.web.clients import parse_networks
 from bot.web.config import WebConfig
 from bot.web.session import COOKIE
 from tests.web_helpers import shown_code, use_invite
@@ -273,3 +275,37 @@ async def test_a_failing_page_logs_its_route_never_the_secret_in_its_path(
     assert response.status == 500 and "Traceback" not in await response.text()
     assert "/invite/{token}" in caplog.text and "DatabaseError" in caplog.text
     assert secret not in caplog.text
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(
+    aiohttp_client, config
+):
+    proxied = WebConfig(**{**config.__dict__, "trusted_proxies": parse_networks("127.0.0.1")})
+    client = await aiohttp_client(create_app(proxied))
+
+    async def practice(forwarded: str) -> int:
+        headers = {**origin(client), "X-Forwarded-For": forwarded}
+        return (await client.post("/practice", headers=headers)).status
+
+    assert [await practice("203.0.113.1") for _ in range(6)][-1] == 429
+    assert await practice("203.0.113.2") == 200  # someone else behind the same proxy
+    assert await practice("2001:db8:1:2::5") == 200
+    assert [await practice(f"2001:db8:1:2::{n}") for n in range(6)][-1] == 429  # one /64
+
+
+async def test_the_running_website_purges_old_data_by_itself(aiohttp_client, config):
+    from datetime import timedelta
+
+    from bot.store.models import ConversationKey, utcnow
+
+    with session_scope() as db:
+        _, key = access.create_practice(db)
+        key.last_used_at = utcnow() - timedelta(days=400)
+    await aiohttp_client(create_app(config))  # starting the app starts the daily purge
+    for _ in range(50):
+        with session_scope() as db:
+            if db.get(ConversationKey, key.id) is None:
+                break
+        await asyncio.sleep(0.1)
+    with session_scope() as db:
+        assert db.get(ConversationKey, key.id) is None

@@ -77,6 +77,19 @@ def _limited(request: web.Request, limiter_key: web.AppKey) -> web.Response | No
     return response
 
 
+WRONG_CODE = "That code didn't work. Check it and try again."
+
+
+async def _typed_code(request: web.Request) -> tuple[str, web.Response | None]:
+    """The code typed into a form, once this client is within its limit of tries;
+    else a 429 page to answer with."""
+    limited = _limited(request, keys.CODE_LIMITER)
+    if limited:
+        return "", limited
+    form = await read_form(request)
+    return str(form.get("code") or "")[:200], None
+
+
 def _no_invite() -> web.Response:
     return message_page(
         404, "Link not recognised",
@@ -103,11 +116,9 @@ async def open_invite(request: web.Request) -> web.StreamResponse:
 async def use_invite(request: web.Request) -> web.StreamResponse:
     """The invite page's button: the first time, a code for the candidate; after
     that, the code they were given."""
-    limited = _limited(request, keys.CODE_LIMITER)
+    code, limited = await _typed_code(request)
     if limited:
         return limited
-    form = await read_form(request)
-    code = str(form.get("code") or "")[:200]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         key = access.find_invite(db, request.match_info["token"])
         if key is None:
@@ -122,7 +133,7 @@ async def use_invite(request: web.Request) -> web.StreamResponse:
             return page(
                 "Code not recognised", "invite_again", status=401,
                 token=request.match_info["token"],
-                notice_html=notice_html("That code didn't work. Check it and try again."),
+                notice_html=notice_html(WRONG_CODE),
             )  # fmt: skip
         sender_id = key.sender_id
     return _into_chat(request, sender_id)
@@ -152,18 +163,13 @@ async def start_practice(request: web.Request) -> web.Response:
 
 async def resume(request: web.Request) -> web.StreamResponse:
     """Back to a conversation with its code: a practice chat's, or an invite's."""
-    limited = _limited(request, keys.CODE_LIMITER)
+    code, limited = await _typed_code(request)
     if limited:
         return limited
-    form = await read_form(request)
-    code = str(form.get("code") or "")[:200]
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         key = access.find_by_code(db, code) if code.strip() else None
         if key is None:
-            return message_page(
-                401, "Code not recognised",
-                "That code didn't work. Check it and try again.",
-            )  # fmt: skip
+            return message_page(401, "Code not recognised", WRONG_CODE)
         sender_id = key.sender_id
     return _into_chat(request, sender_id)
 
