@@ -24,6 +24,7 @@ from bot.store.db import engine_for, session_scope
 from bot.store.models import (
     Candidate,
     ConversationKey,
+    StaffSession,
     StatementVersion,
     WebSession,
     utcnow,
@@ -226,10 +227,25 @@ def _events(url: str, sender: str, at: float) -> None:
 
 
 def test_the_purge_deletes_only_what_is_past_its_period(database_url):
+    from bot.review import accounts
+
     tracker = os.environ["TRACKER_STORE_URL"]
     now = utcnow()
     policy = retention.Retention.from_env()
+    add_account("cw@example.org")
     with session_scope() as db:
+        caseworker = account("cw@example.org")
+        old_staff, _ = accounts.start_staff_session(db, caseworker)
+        live_staff, _ = accounts.start_staff_session(db, caseworker)
+        with pytest.raises(accounts.LoginRefused):
+            accounts.log_in(db, "cw@example.org", "wrong password!", "192.0.2.1",
+                            now=now - timedelta(days=1))  # fmt: skip
+    with session_scope() as db:
+        db.execute(
+            StaffSession.__table__.update()
+            .where(StaffSession.token_hash == access.digest(old_staff))
+            .values(last_seen_at=now - timedelta(days=1))
+        )
         _, old_practice = access.create_practice(db)
         _, fresh_practice = access.create_practice(db)
         _, old_unused = access.create_invite(db, "cw@example.org")
@@ -260,8 +276,8 @@ def test_the_purge_deletes_only_what_is_past_its_period(database_url):
 
     counted = retention.purge(database_url, tracker, now=now, dry_run=True)
     assert counted == {
-        "practice_chats": 1, "unused_invites": 1, "web_sessions": 1, "staff_sessions": 0,
-        "login_failures": 0, "tracker_conversations": 2,
+        "practice_chats": 1, "unused_invites": 1, "web_sessions": 1, "staff_sessions": 1,
+        "login_failures": 1, "tracker_conversations": 2,
     }  # fmt: skip
     assert count_events(old_practice.sender_id, tracker) == 1  # a dry run deletes nothing
     assert retention.purge(database_url, tracker, now=now) == counted
@@ -272,6 +288,8 @@ def test_the_purge_deletes_only_what_is_past_its_period(database_url):
         assert db.scalar(select(func.count()).select_from(Candidate)) == 2
         assert access.find_session(db, live) is not None
         assert access.find_session(db, expired) is None
+        assert accounts.find_staff_session(db, live_staff) is not None
+        assert db.scalar(select(func.count()).select_from(StaffSession)) == 1
     assert count_events(old_practice.sender_id, tracker) == 0
     assert count_events("terminal-chat", tracker) == 0
     assert count_events("recent-terminal", tracker) == 1

@@ -10,14 +10,11 @@ in memory and deletes a conversation's rows itself when consent is withdrawn.
 from __future__ import annotations
 
 import json
-import logging
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 
 from bot.config import settings
 from bot.store.db import engine_for
-
-log = logging.getLogger(__name__)
 
 # The columns of Rasa's own `events` table that we read (rasa/core/tracker_store.py).
 _metadata = MetaData()

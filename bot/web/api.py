@@ -41,13 +41,9 @@ async def _signed_in(request: web.Request) -> WebSession:
 
 
 async def me(request: web.Request) -> web.Response:
-    """What the page needs to talk to the API: the CSRF token for its posts, and
-    whether the candidate said yes to saving (if not, the page says what a reload
-    will and will not bring back)."""
+    """What the page needs to talk to the API: the CSRF token for its posts."""
     session = await _signed_in(request)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
-        saving = drafts.find_candidate(db, session.sender_id) is not None
-    return web.json_response({"csrf_token": session.csrf_token, "saving": saving})
+    return web.json_response({"csrf_token": session.csrf_token})
 
 
 async def _message_from(request: web.Request) -> str:
@@ -117,7 +113,9 @@ async def history(request: web.Request) -> web.Response:
 
 
 async def statement(request: web.Request) -> web.Response:
-    """The latest saved version of the candidate's statement (null if nothing saved)."""
+    """The latest saved version of the candidate's statement (null if nothing saved),
+    and whether the candidate said yes to saving (if not, the page says what a reload
+    will and will not bring back)."""
     session = await _signed_in(request)
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         draft = drafts.latest_draft(db, session.sender_id)

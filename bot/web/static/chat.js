@@ -199,7 +199,6 @@
     const me = await api("/api/me");
     if (!me.ok) return;
     csrfToken = me.body.csrf_token;
-    showSaving(me.body.saving);
     const history = await api("/api/chat/history");
     const past = (history.ok && history.body.messages) || [];
     let lastUser = -1;
