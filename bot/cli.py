@@ -10,8 +10,8 @@ import signal
 import sys
 import time
 
-from bot.config import settings
-from bot.logsafe import PRIVATE_UMASK
+from bot.config import VAR_DIR, settings
+from bot.logsafe import PRIVATE_UMASK, make_private
 from bot.parts import PARTS
 
 
@@ -19,6 +19,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from bot.store.db import upgrade
 
     upgrade()
+    make_private(VAR_DIR)
     return 0
 
 
@@ -80,6 +81,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from bot.store.db import session_scope, upgrade
 
     upgrade()
+    make_private(VAR_DIR)
     stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
     print("Starting the web app, the action server and the Rasa server (about a minute)...")
     stack.start()

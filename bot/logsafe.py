@@ -34,6 +34,17 @@ def failure(error: BaseException) -> str:
     return f"{type(error).__name__} at {where(error)}"
 
 
+def make_private(folder: Path) -> None:
+    """Make a folder and everything in it its owner's alone, including files made
+    before the product set its umask (an older install's databases)."""
+    if not folder.exists():
+        return
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def rotating_handler(
     path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS
 ) -> logging.handlers.RotatingFileHandler:

@@ -357,3 +357,18 @@ def test_a_process_log_is_rotated_by_size_and_private(tmp_path):
         assert log.stat().st_size <= 20_000
         assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert "line 1999" in (tmp_path / "web.log").read_text()
+
+
+def test_files_an_older_install_left_readable_are_made_private(tmp_path):
+    from bot.logsafe import make_private
+
+    var = tmp_path / "var"
+    (var / "log").mkdir(parents=True)
+    for name in ("app.db", "log/web.log"):
+        (var / name).write_text("x")
+        (var / name).chmod(0o644)
+    var.chmod(0o755)
+    make_private(var)
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700
+    for path in var.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
