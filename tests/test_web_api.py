@@ -309,3 +309,11 @@ async def test_the_running_website_purges_old_data_by_itself(aiohttp_client, con
         await asyncio.sleep(0.1)
     with session_scope() as db:
         assert db.get(ConversationKey, key.id) is None
+
+
+async def test_the_start_page_says_who_reads_what_how_long_and_what_stays(client):
+    page = " ".join(html.unescape(await (await client.get("/")).text()).split())
+    assert "your caseworker and your organisation's administrators can read" in page
+    assert "kept until you delete them" in page
+    assert "deleted 30 days after you last use the chat" in page
+    assert "a note that it did (never your words) is kept, even after that" in page
