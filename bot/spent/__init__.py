@@ -1,6 +1,6 @@
 """The spent-conviction checker: ROA 1974 rehabilitation periods (England and Wales).
 
-See ../shared/design/spent-checker.md. Pure functions, no I/O:
+The periods are in rules.py, the contract in the README. Pure functions, no I/O:
 `parse_request` checks the contract input, `check` answers it.
 """
 

@@ -15,6 +15,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.coaching import shared_coach
+from bot.commands import button_commands
 from bot.logsafe import failure
 from bot.store.retention import purge
 from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff_pages
@@ -36,7 +37,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[keys.LOGIN_LIMITER] = RateLimiter(config.logins_burst, config.logins_per_second)
     app[keys.PRACTICE_LIMITER] = RateLimiter(config.practice_burst, config.practice_per_second)
     app.cleanup_ctx.append(_http_client)
-    app.on_startup.append(_load_safety_check)
+    app.on_startup.append(_warm_up)
     app.cleanup_ctx.append(_daily_purge)
     app.add_routes(
         [
@@ -89,9 +90,11 @@ STAFF_ROUTES = [
 ]
 
 
-async def _load_safety_check(app: web.Application) -> None:
-    """Load the safety check's word patterns now, not on the first message."""
+async def _warm_up(app: web.Application) -> None:
+    """Load the safety check's word patterns and the buttons' commands (read from
+    the domain) now, not on the first message."""
     await asyncio.to_thread(shared_coach)
+    await asyncio.to_thread(button_commands)
 
 
 PURGE_EVERY = 24 * 60 * 60  # seconds: the retention periods are counted in days
