@@ -17,14 +17,16 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run shell train test unit rasa-test nlu-cv pg-test validate lint format bench lock clean
+.PHONY: help setup run run-prod prod-packages apt-prod shell train test unit rasa-test nlu-cv pg-test validate lint format bench profile lock clean
 
 help:
 	@echo "make run    - set up what is missing and start the website and the assistant"
 	@echo "make test   - set up what is missing and run every test"
+	@echo "make run-prod REPLICAS=2 - the production shape (PostgreSQL, Redis, HAProxy)"
 	@echo "make shell  - chat with the assistant in this terminal (needs 'make run' elsewhere)"
 	@echo "make train  - retrain the model if the training data changed"
-	@echo "make bench  - benchmarks (conversations over REST)"
+	@echo "make bench  - benchmarks: the website's speed and capacity, both shapes"
+	@echo "make profile - where a turn's time goes, early and late in a long session"
 	@echo "make lint   - ruff"
 	@echo "make clean  - remove environments, models, databases and results"
 
@@ -56,6 +58,19 @@ $(CHROMIUM) $(FIREFOX):
 	$(SUDO) apt-get install -y -q chromium firefox-esr || \
 	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium firefox-esr)
 
+# --- the production shape's parts (Debian's HAProxy, Redis and PostgreSQL), for
+# `make run-prod`, the chaos tests and the benchmark ------------------------------
+HAPROXY := /usr/sbin/haproxy
+REDIS   := /usr/bin/redis-server
+prod-packages: $(HAPROXY) $(REDIS)
+	@ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || $(MAKE) --no-print-directory apt-prod
+$(HAPROXY) $(REDIS):
+	@$(MAKE) --no-print-directory apt-prod
+apt-prod:
+	@echo "Installing Debian's haproxy, redis-server and postgresql..."
+	$(SUDO) apt-get install -y -q haproxy redis-server postgresql || \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q haproxy redis-server postgresql)
+
 # --- model ------------------------------------------------------------------
 # Rasa retrains only when the configuration, domain or training data changed.
 $(MODEL): $(DATA) | $(RASA_VENV)/.done
@@ -66,6 +81,14 @@ train: $(MODEL)
 # --- running ----------------------------------------------------------------
 run: setup $(MODEL)
 	@$(BOT) up --demo
+
+# The production shape on this machine: PostgreSQL, Redis, REPLICAS Rasa servers,
+# as many action servers and web processes, behind HAProxy. It starts its own
+# PostgreSQL and Redis unless DATABASE_URL and REDIS_URL name servers.
+REPLICAS ?= 2
+run-prod: setup $(MODEL) prod-packages
+	@$(BOT) up --demo --prod --replicas $(REPLICAS) --action-servers $(REPLICAS) \
+	  --web-processes $(REPLICAS)
 
 shell: $(APP_VENV)/.done
 	@$(BOT) shell $(if $(ID),--conversation $(ID))
@@ -104,13 +127,17 @@ pg-test: setup
 	  tests/test_actions_coaching.py tests/test_actions_practice.py \
 	  tests/test_review.py tests/test_actions_review.py tests/test_staff_routes.py
 
-test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) lint validate rasa-test pg-test
+test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) prod-packages lint validate rasa-test pg-test
 	$(MAKE) nlu-cv
 	$(APP_VENV)/bin/pytest -q tests
 
-bench: setup $(MODEL)
+bench: setup $(MODEL) prod-packages
 	$(PYTHON) bench/bench_coaching.py
 	$(PYTHON) bench/bench_conversations.py
+
+# Where a turn's time goes, early and late in a long session (README).
+profile: setup $(MODEL)
+	$(RASA_VENV)/bin/python bench/profile_turn.py
 
 # --- maintenance --------------------------------------------------------------
 lock:

@@ -1,185 +1,288 @@
-"""Benchmark: scripted conversations, straight to Rasa and through the web gateway.
+"""Benchmark: candidates chatting through the website, in both shapes.
 
-Starts the whole product (web app, Rasa server, action server) on free ports with
-throw-away databases. For 1 and then 10 candidates at once it holds 20 complete
-conversations over Rasa's REST channel and 20 through the gateway as a browser
-would (invite link, cookie, /api/chat), interleaved so that both meet the same
-load, and prints turns per second, p50/p95/p99 turn latency and errors for each
-path, and the gateway's p95 over Rasa's own p95 in the same run.
+Starts the whole product twice, one after the other, on free ports with
+throw-away databases: the embedded shape (`make run`: SQLite, one process of
+each kind) and the production shape (`make run-prod REPLICAS=2`: PostgreSQL,
+Redis, two Rasa replicas, two action servers, two web processes, HAProxy). In
+each, every candidate opens an invite link and talks through /api/chat as the
+chat page does, and the benchmark prints:
+
+- throughput: turns per second (all candidates together) and p50/p95 turn time,
+  with 10 and then 50 candidates at once, each writing whole statements;
+- capacity: the most candidates, each sending a message about every 10 seconds,
+  that the stack serves with p95 under 1 s and no errors for CAPACITY_SECONDS;
+- the long-session ratio: p50 of turns 290-310 of one candidate's session over
+  p50 of its turns 11-30 (1.0: a turn costs the same however long the session);
+- memory: the resident memory of every process of the stack, after the load.
+
+The last line is the summary `make bench` ends with (the production shape).
+Scripted candidates answer at machine speed, so the chat rate limit is lifted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
+import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import psutil
+import yaml
 
 from bot.config import PROJECT_ROOT
-from bot.rest_client import send
 from bot.services import Stack, free_port
 from bot.store import access
 from bot.store.db import session_scope, upgrade
 
-CONVERSATIONS = 20
-# A whole statement: consent, each part with its feedback kept ("keep it"), then done.
-SCRIPT = [
-    "hello",
-    "yes",
-    "In 2018 I was convicted of theft from a shop and got a community order",
-    "keep it",
-    "I was using drugs every day and I was in a lot of debt",
-    "keep it",
-    "I regret it. I have been clean for two years and I volunteer at a food bank",
-    "keep it",
-    "I want to work in a warehouse because I am reliable and I like hard work",
-    "keep it",
-    "yes",
-]
-Turn = Callable[[str], Awaitable[list]]
+SCRIPT = yaml.safe_load((PROJECT_ROOT / "bench" / "conversation.yml").read_text())
+STATEMENT: list[str] = SCRIPT["statement"]
+PRACTICE: list[str] = SCRIPT["practice"]
+AT_ONCE = (10, 50)
+# Whole statements written per candidate in the throughput runs.
+STATEMENTS_EACH = 2
+# Capacity: each candidate sends a message every THINK_SECONDS (give or take a
+# third), for CAPACITY_SECONDS per step; steps grow until p95 or errors fail.
+THINK_SECONDS = 10.0
+CAPACITY_SECONDS = 40.0
+CAPACITY_P95_SECONDS = 1.0
+LONG_SESSION_TURNS = 310
+EARLY, LATE = range(11, 31), range(290, 311)
+TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
-async def _direct(http: aiohttp.ClientSession, stack: Stack) -> Turn:
-    """A candidate talking to Rasa's REST channel with a fresh sender id."""
-    sender = uuid.uuid4().hex
-    return lambda message: send(http, stack.rasa_url, sender, message)
+@dataclass
+class Candidate:
+    """One browser: signed in with an invite, chatting through /api/chat."""
 
+    web_url: str
+    http: aiohttp.ClientSession
+    headers: dict[str, str] = field(default_factory=dict)
 
-async def _gateway(http: aiohttp.ClientSession, stack: Stack) -> Turn:
-    """A candidate opening an invite link and chatting through /api/chat."""
-    with session_scope(stack.database_url) as db:
-        token, _ = access.create_invite(db, "bench")
-    jar = aiohttp.CookieJar(unsafe=True)
-    client = aiohttp.ClientSession(cookie_jar=jar, timeout=http.timeout)
-    async with client.get(f"{stack.web_url}/invite/{token}") as response:
-        response.raise_for_status()
-    async with client.get(f"{stack.web_url}/api/me") as response:
-        csrf = (await response.json())["csrf_token"]
-    headers = {"Origin": stack.web_url, "X-CSRF-Token": csrf}
-
-    async def turn(message: str) -> list:
-        async with client.post(
-            f"{stack.web_url}/api/chat", json={"message": message}, headers=headers
-        ) as response:
+    @classmethod
+    async def sign_in(cls, stack: Stack) -> Candidate:
+        with session_scope(stack.database_url) as db:
+            token, _ = access.create_invite(db, "bench")
+        http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=TIMEOUT)
+        async with http.get(f"{stack.web_url}/invite/{token}") as response:
             response.raise_for_status()
-            return (await response.json())["replies"]
+        async with http.get(f"{stack.web_url}/api/me") as response:
+            csrf = (await response.json())["csrf_token"]
+        return cls(stack.web_url, http, {"Origin": stack.web_url, "X-CSRF-Token": csrf})
 
-    turn.close = client.close  # type: ignore[attr-defined]
-    return turn
-
-
-async def _conversation(turn: Turn) -> tuple[list[float], int]:
-    latencies, errors = [], 0
-    for message in SCRIPT:
+    async def say(self, message: str) -> tuple[float, bool]:
+        """One turn: how long it took, and whether it went through with replies."""
         started = time.perf_counter()
         try:
-            if not await turn(message):
-                errors += 1
+            async with self.http.post(
+                f"{self.web_url}/api/chat", json={"message": message}, headers=self.headers
+            ) as response:
+                ok = response.status == 200 and bool((await response.json())["replies"])
         except (aiohttp.ClientError, asyncio.TimeoutError):
-            errors += 1
-        latencies.append(time.perf_counter() - started)
-    if hasattr(turn, "close"):
-        await turn.close()
-    return latencies, errors
+            ok = False
+        return time.perf_counter() - started, ok
 
 
-def _summary(path: str, concurrency: int, results: list, elapsed: float) -> dict:
-    latencies = sorted(x for conv, _ in results for x in conv)
-    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+def _percentile(values: list[float], share: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[share - 1]
+
+
+async def _throughput(stack: Stack, at_once: int) -> dict:
+    """`at_once` candidates, each writing STATEMENTS_EACH statements in new sessions."""
+    candidates = await asyncio.gather(*(Candidate.sign_in(stack) for _ in range(at_once)))
+    times: list[float] = []
+    errors = 0
+
+    async def write(candidate: Candidate) -> None:
+        nonlocal errors
+        for _ in range(STATEMENTS_EACH):
+            for message in ["/session_start", *STATEMENT]:
+                took, ok = await candidate.say(message)
+                times.append(took)
+                errors += not ok
+
+    started = time.perf_counter()
+    await asyncio.gather(*(write(c) for c in candidates))
+    elapsed = time.perf_counter() - started
+    for candidate in candidates:
+        await candidate.http.close()
     return {
-        "path": path,
-        "concurrency": concurrency,
-        "turns": len(latencies),
-        "errors": sum(e for _, e in results),
-        "turns_per_second": len(latencies) / elapsed,
-        "p50_ms": cuts[49] * 1000,
-        "p95_ms": cuts[94] * 1000,
-        "p99_ms": cuts[98] * 1000,
+        "at_once": at_once,
+        "turns": len(times),
+        "errors": errors,
+        "turns_per_second": len(times) / elapsed,
+        "p50_ms": _percentile(times, 50) * 1000,
+        "p95_ms": _percentile(times, 95) * 1000,
     }
 
 
-async def _run(stack: Stack, concurrency: int) -> list[dict]:
-    """20 conversations each way, alternating, `concurrency` at once in all."""
-    limit = asyncio.Semaphore(concurrency)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as http:
+async def _holds(stack: Stack, candidates: int) -> tuple[bool, float, int]:
+    """Whether `candidates`, each sending a message about every THINK_SECONDS, get
+    p95 under the limit and no errors; with the p95 and the errors."""
+    signed_in = await asyncio.gather(*(Candidate.sign_in(stack) for _ in range(candidates)))
+    times: list[float] = []
+    errors = 0
+    deadline = time.monotonic() + CAPACITY_SECONDS
 
-        async def one(opener) -> tuple[list[float], int]:
-            async with limit:
-                return await _conversation(await opener(http, stack))
+    async def chat(candidate: Candidate, seed: int) -> None:
+        nonlocal errors
+        pace = random.Random(seed)
+        script = iter(STATEMENT + PRACTICE * 100)
+        await asyncio.sleep(pace.uniform(0, THINK_SECONDS))  # not all at the same moment
+        while time.monotonic() < deadline:
+            took, ok = await candidate.say(next(script))
+            times.append(took)
+            errors += not ok
+            await asyncio.sleep(max(0.0, pace.uniform(0.67, 1.33) * THINK_SECONDS - took))
 
-        openers = [_direct, _gateway] * CONVERSATIONS
-        started = time.perf_counter()
-        results = await asyncio.gather(*(one(o) for o in openers))
-        elapsed = time.perf_counter() - started
-    return [
-        _summary(path, concurrency, results[offset::2], elapsed)
-        for offset, path in enumerate(("rasa", "gateway"))
-    ]
-
-
-def main() -> int:
-    rows = []
-    # Scripted candidates answer at machine speed; a person typing never meets the
-    # website's rate limit (10 at once, then one every 2 s), so the bench lifts it.
-    os.environ["CHAT_BURST"] = "1000"
-    with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite:///{Path(tmp) / 'app.db'}"
-        upgrade(database_url)
-        stack = Stack(
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
-            web_host="127.0.0.1",
-            database_url=database_url,
-            tracker_store_url=f"sqlite:///{Path(tmp) / 'tracker.db'}",
-            log_dir=Path(tmp) / "log",
-        )
-        with stack:
-            asyncio.run(_warm_up(stack))
-            for concurrency in (1, 10):
-                rows += asyncio.run(_run(stack, concurrency))
-    _print(rows)
-    out = PROJECT_ROOT / "results" / "bench_conversations.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(rows, indent=2))
-    return 0
+    await asyncio.gather(*(chat(c, i) for i, c in enumerate(signed_in)))
+    for candidate in signed_in:
+        await candidate.http.close()
+    p95 = _percentile(times, 95)
+    return p95 < CAPACITY_P95_SECONDS and errors == 0, p95, errors
 
 
-def _print(rows: list[dict]) -> None:
-    print(f"\nConversations ({len(SCRIPT)} turns each, SQLite, 1 process of each kind)")
-    print("turns/s counts both paths together: they ran at the same time.")
-    print(
-        f"{'path':>8}{'at once':>8}{'turns':>7}{'errors':>7}{'turns/s':>9}"
-        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-    )
-    for r in rows:
-        print(
-            f"{r['path']:>8}{r['concurrency']:>8}{r['turns']:>7}{r['errors']:>7}"
-            f"{r['turns_per_second']:>9.1f}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}"
-            f"{r['p99_ms']:>9.0f}"
-        )
-    for concurrency in (1, 10):
-        rasa, gateway = (
-            next(r for r in rows if r["path"] == p and r["concurrency"] == concurrency)
-            for p in ("rasa", "gateway")
-        )
-        ratio = gateway["p95_ms"] / rasa["p95_ms"]
-        print(f"gateway p95 / Rasa p95 at {concurrency} at once: {ratio:.2f}")
+async def _capacity(stack: Stack) -> tuple[int, list[dict]]:
+    """Double the candidates until the stack fails, then halve the gap twice."""
+    steps: list[dict] = []
+
+    async def step(candidates: int) -> bool:
+        ok, p95, errors = await _holds(stack, candidates)
+        steps.append({"candidates": candidates, "p95_ms": p95 * 1000, "errors": errors, "ok": ok})
+        print(f"  capacity: {candidates} candidates: p95 {p95 * 1000:.0f} ms, {errors} errors")
+        return ok
+
+    good, bad = 0, 25
+    while await step(bad):
+        good, bad = bad, bad * 2
+    for _ in range(2):
+        middle = (good + bad) // 2
+        if middle in (good, bad):
+            break
+        if await step(middle):
+            good = middle
+        else:
+            bad = middle
+    return good, steps
+
+
+async def _long_session(stack: Stack) -> dict:
+    """One candidate, LONG_SESSION_TURNS turns in one session."""
+    candidate = await Candidate.sign_in(stack)
+    script = STATEMENT + PRACTICE * LONG_SESSION_TURNS
+    times, errors = [], 0
+    for message in script[:LONG_SESSION_TURNS]:
+        took, ok = await candidate.say(message)
+        times.append(took)
+        errors += not ok
+    await candidate.http.close()
+    early = statistics.median(times[n - 1] for n in EARLY)
+    late = statistics.median(times[n - 1] for n in LATE)
+    return {"early_p50_ms": early * 1000, "late_p50_ms": late * 1000, "ratio": late / early,
+            "errors": errors}  # fmt: skip
+
+
+def _memory(stack: Stack) -> dict[str, float]:
+    """Resident memory (MB) of each program with its children, and of supervisord."""
+    assert stack.supervisor is not None and stack.supervisor.process is not None
+    found = {}
+    for program in stack.supervisor.programs:
+        process = psutil.Process(stack.pid(program.name))
+        family = [process, *process.children(recursive=True)]
+        found[program.name] = sum(p.memory_info().rss for p in family) / 2**20
+    found["supervisord"] = psutil.Process(stack.supervisor.process.pid).memory_info().rss / 2**20
+    return found
 
 
 async def _warm_up(stack: Stack) -> None:
-    """One conversation each way first, so model loading and caches don't count."""
-    async with aiohttp.ClientSession() as http:
-        await _conversation(await _direct(http, stack))
-        await _conversation(await _gateway(http, stack))
+    """One conversation first, so model loading and caches don't count."""
+    for _ in range(max(stack.replicas, 1) * 2):
+        candidate = await Candidate.sign_in(stack)
+        for message in STATEMENT:
+            await candidate.say(message)
+        await candidate.http.close()
+
+
+async def _measure(stack: Stack) -> dict:
+    await _warm_up(stack)
+    result: dict = {"throughput": [await _throughput(stack, n) for n in AT_ONCE]}
+    result["long_session"] = await _long_session(stack)
+    result["capacity"], result["capacity_steps"] = await _capacity(stack)
+    result["memory_mb"] = _memory(stack)
+    return result
+
+
+def _run(shape: str, tmp: Path) -> dict:
+    env = {"CHAT_BURST": "100000", "CHAT_PER_SECOND": "100000"}
+    if shape == "single":
+        database_url = f"sqlite:///{tmp / 'app.db'}"
+        upgrade(database_url)
+        stack = Stack(
+            rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+            web_host="127.0.0.1", database_url=database_url,
+            tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
+            log_dir=tmp / "log-single", env=env,
+        )  # fmt: skip
+    else:
+        stack = Stack(
+            production=True, replicas=2, action_servers=2, web_processes=2,
+            web_host="127.0.0.1", log_dir=tmp / "log-production", env=env,
+        )  # fmt: skip
+    print(f"\n{shape}: starting the stack...", flush=True)
+    with stack:
+        return {"shape": shape, **asyncio.run(_measure(stack))}
+
+
+def _print(result: dict) -> None:
+    shape = result["shape"]
+    header = f"{'at once':>8}{'turns':>7}{'errors':>7}{'turns/s':>9}{'p50 ms':>8}{'p95 ms':>8}"
+    print(f"\n{shape}: {header}")
+    for row in result["throughput"]:
+        print(
+            f"{'':>{len(shape) + 1}} {row['at_once']:>8}{row['turns']:>7}{row['errors']:>7}"
+            f"{row['turns_per_second']:>9.1f}{row['p50_ms']:>8.0f}{row['p95_ms']:>8.0f}"
+        )
+    long = result["long_session"]
+    print(
+        f"{shape}: capacity {result['capacity']} candidates (a message every "
+        f"{THINK_SECONDS:.0f} s each, p95 under {CAPACITY_P95_SECONDS:.0f} s, no errors)"
+    )
+    print(
+        f"{shape}: long session p50 turns 11-30 {long['early_p50_ms']:.0f} ms, turns "
+        f"290-310 {long['late_p50_ms']:.0f} ms: ratio {long['ratio']:.2f} ({long['errors']} errors)"
+    )
+    memory = result["memory_mb"]
+    parts = ", ".join(f"{name} {mb:.0f}" for name, mb in memory.items())
+    print(f"{shape}: memory {sum(memory.values()):.0f} MB in all ({parts})")
+
+
+def main() -> int:
+    shapes = sys.argv[1:] or ["single", "production"]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape in shapes:
+            results.append(_run(shape, Path(tmp)))
+            _print(results[-1])
+    out = PROJECT_ROOT / "results" / "bench_conversations.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print()
+    for result in results:
+        _print(result)
+    last = results[-1]
+    at_10 = next(r for r in last["throughput"] if r["at_once"] == 10)
+    print(
+        f"bench: {at_10['turns_per_second']:.1f} turns/s at 10 at once, capacity "
+        f"{last['capacity']} candidates, long-session ratio {last['long_session']['ratio']:.2f}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

@@ -76,25 +76,49 @@ def _stop_on_signal(*_: object) -> None:
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    """Start the whole product under supervisord and keep it up until Ctrl-C.
+
+    supervisord restarts any process that stops; this command only prints where
+    to go, and stops everything at the end."""
     from bot.services import Stack
     from bot.store import access
     from bot.store.db import session_scope, upgrade
 
-    upgrade()
     make_private(VAR_DIR)
-    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
-    print("Starting the web app, the action server and the Rasa server (about a minute)...")
-    stack.start()
+    stack = Stack(
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        web_port=args.web_port,
+        run_dir=VAR_DIR / "run",
+        production=args.prod,
+        replicas=args.replicas,
+        action_servers=args.action_servers,
+        web_processes=args.web_processes,
+    )
+    if args.prod:
+        print(
+            f"Starting the production shape: {args.replicas} Rasa replicas, "
+            f"{args.action_servers} action servers, {args.web_processes} web processes "
+            "behind HAProxy, with PostgreSQL and Redis (about a minute)..."
+        )
+    else:
+        upgrade()
+        print("Starting the web app, the action server and the Rasa server (about a minute)...")
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
+        stack.start()
         stack.wait_ready()
     except (RuntimeError, TimeoutError) as error:
         print(error, file=sys.stderr)
         stack.stop()
         return 1
-    public = settings().public_url
+    except KeyboardInterrupt:
+        stack.stop()
+        return 0
+    public = settings().public_url if not args.prod else stack.web_url
     print(f"\nThe assistant is up. Open {public}/ in your browser.")
     if args.demo:  # `make run` asks for it; a real deployment does not
-        with session_scope() as session:
+        with session_scope(stack.database_url) as session:
             password = demo_caseworker(session)
             token, key = access.create_invite(session, DEMO_CASEWORKER)
             key.name = "Demo candidate"
@@ -103,11 +127,10 @@ def cmd_up(args: argparse.Namespace) -> int:
         print(f"  with the password {password}  (a new one on every start)")
     print("Or chat in a terminal:  make shell")
     print("Press Ctrl-C to stop.")
-    signal.signal(signal.SIGTERM, _stop_on_signal)
     try:
-        while all(p.poll() is None for p in stack.processes.values()):
+        while stack.supervisor is not None and stack.supervisor.running():
             time.sleep(1)
-        print("A server stopped unexpectedly; see var/log/.", file=sys.stderr)
+        print("The process manager stopped unexpectedly; see var/log/.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nStopping...")
@@ -319,13 +342,20 @@ def build_parser() -> argparse.ArgumentParser:
     disable.add_argument("--email", required=True)
     disable.set_defaults(func=cmd_users_disable)
 
-    up = commands.add_parser("up", help="start the Rasa server and the action server")
+    up = commands.add_parser("up", help="start the whole product (website, Rasa, actions)")
     up.add_argument("--rasa-port", type=int, default=5005)
     up.add_argument("--action-port", type=int, default=settings().action_server_port)
     up.add_argument("--web-port", type=int, default=settings().web_port)
     up.add_argument(
         "--demo", action="store_true", help="also make a demo caseworker and candidate invite"
     )
+    up.add_argument(
+        "--prod", action="store_true",
+        help="the production shape: PostgreSQL, Redis, replicas behind HAProxy",
+    )  # fmt: skip
+    up.add_argument("--replicas", type=int, default=2, help="Rasa servers (with --prod)")
+    up.add_argument("--action-servers", type=int, default=2, help="(with --prod)")
+    up.add_argument("--web-processes", type=int, default=2, help="(with --prod)")
     up.set_defaults(func=cmd_up)
 
     purge = commands.add_parser(

@@ -37,16 +37,24 @@ def domain_files(root: Path = PROJECT_ROOT) -> list[Path]:
     return [root / "domain.yml"]
 
 
+def as_sent(payload: str) -> str:
+    """A payload as Rasa sends it to the page. The domain doubles the braces of a
+    payload's entities ('/answer{{"practice_job": "care"}}'): single ones Rasa
+    takes for a slot to fill in, fails, and logs every slot's value, statement
+    parts included. Rasa sends them single."""
+    return payload.replace("{{", "{").replace("}}", "}")
+
+
 @lru_cache(maxsize=1)
 def button_commands() -> frozenset[str]:
-    """Every "/..." payload a button in the domain's responses carries."""
+    """Every "/..." payload a button in the domain's responses carries, as sent."""
     found: set[str] = set()
     for path in domain_files():
         domain = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for variants in (domain.get("responses") or {}).values():
             for variant in variants or []:
                 for button in variant.get("buttons") or []:
-                    payload = str(button.get("payload", ""))
+                    payload = as_sent(str(button.get("payload", "")))
                     if payload.startswith("/"):
                         found.add(payload)
     return frozenset(found)

@@ -29,6 +29,9 @@ class Settings:
     web_port: int
     # The site's address as people see it (invite links, allowed Origin).
     public_url: str
+    # Redis for the production shape (locks, unsaved chats, shared rate limits);
+    # empty for the embedded one, where one process of each kind keeps them.
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,6 +43,7 @@ class Settings:
             web_port=int(os.environ.get("WEB_PORT") or 8000),
             public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/")
             or f"http://127.0.0.1:{int(os.environ.get('WEB_PORT') or 8000)}",
+            redis_url=os.environ.get("REDIS_URL") or "",
         )
 
 

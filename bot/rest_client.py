@@ -29,11 +29,21 @@ def outgoing(message: str) -> str:
 
 
 async def send(
-    http: aiohttp.ClientSession, rasa_url: str, sender_id: str, message: str
+    http: aiohttp.ClientSession,
+    rasa_url: str,
+    sender_id: str,
+    message: str,
+    message_id: str | None = None,
+    retry: bool = False,
 ) -> list[dict]:
-    """Send one message; return the bot's replies (each has "text" and maybe "buttons")."""
-    async with http.post(
-        rasa_url + WEBHOOK, json={"sender": sender_id, "message": outgoing(message)}
-    ) as response:
+    """Send one message; return the bot's replies (each has "text" and maybe "buttons").
+
+    `message_id` names the message; with `retry`, a message of that name that the
+    assistant already answered is not handled again: its replies come back instead
+    (rasa_addons.channel)."""
+    body: dict = {"sender": sender_id, "message": outgoing(message)}
+    if message_id:
+        body["metadata"] = {"message_id": message_id, "retry": retry}
+    async with http.post(rasa_url + WEBHOOK, json=body) as response:
         response.raise_for_status()
         return await response.json()

@@ -6,6 +6,10 @@ the Rasa server then writes into its log. This plugin replaces that handler: the
 log gets the action's name, the kind of error and the code lines it passed
 through (no values, no messages, which may quote what the candidate said), and
 the answer to Rasa says only which action failed.
+
+An action that failed because the database is away (a restart) is answered 503:
+the balancer in front of the action servers sends such a call again
+(bot/ops/templates/haproxy.cfg.j2), since actions are safe to run twice.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pluggy
 from sanic import Sanic, response
 
 from bot.logsafe import failure
+from bot.store.outage import is_outage
 
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 log = logging.getLogger("actions.errors")
@@ -34,7 +39,8 @@ async def _action_failed(request: Any, error: Exception) -> Any:
     except Exception:  # a body that is not JSON: nothing to name
         action = "?"
     log.error("Action %s failed: %s", action, failure(error))
-    return response.json({"error": "the action failed", "action_name": action}, status=500)
+    status = 503 if is_outage(error) else 500
+    return response.json({"error": "the action failed", "action_name": action}, status=status)
 
 
 @hookimpl

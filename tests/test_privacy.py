@@ -212,9 +212,9 @@ def test_a_bad_trusted_proxies_setting_is_a_clear_error():
 def test_the_rate_limiter_holds_a_bounded_number_of_clients():
     limiter = RateLimiter(burst=1, per_second=0.001, max_keys=100)
     for n in range(10_000):
-        limiter.check(f"client-{n}", now=float(n))
+        limiter.take(f"client-{n}", now=float(n))
     assert len(limiter._buckets) == 100
-    assert limiter.check("client-9999", now=10_000.0) > 0  # the newest are still counted
+    assert limiter.take("client-9999", now=10_000.0) > 0  # the newest are still counted
 
 
 # --- retention ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -25,12 +27,22 @@ from bot.store.models import WebSession
 from bot.web import keys
 from bot.web.config import MAX_MESSAGE_CHARS
 from bot.web.downloads import exported
+from bot.web.limits import retry_after
 from bot.web.security import json_error
 from bot.web.session import current_session
 
 log = logging.getLogger(__name__)
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=60)
 CSRF_HEADER = "X-CSRF-Token"
+# What a candidate reads when the assistant could not take a message: the same
+# words from the web app and from the balancer in front of it (bot.ops).
+NOT_SENT = (
+    "The assistant is not answering right now. Your message was not sent. "
+    "Please try again in a moment."
+)
+# The page names each message, so a message sent again after a failure is
+# answered once even if the first try did reach the assistant.
+MESSAGE_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 async def _signed_in(request: web.Request) -> WebSession:
@@ -46,7 +58,16 @@ async def me(request: web.Request) -> web.Response:
     return web.json_response({"csrf_token": session.csrf_token})
 
 
-async def _message_from(request: web.Request) -> str:
+@dataclass(frozen=True)
+class Message:
+    """What the page posted: the text, its name, and whether it is sent again."""
+
+    text: str
+    message_id: str | None = None
+    retry: bool = False
+
+
+async def _message_from(request: web.Request) -> Message:
     if request.content_length and request.content_length > 4 * MAX_MESSAGE_CHARS + 1024:
         raise web.HTTPRequestEntityTooLarge(
             max_size=4 * MAX_MESSAGE_CHARS, actual_size=request.content_length
@@ -67,7 +88,14 @@ async def _message_from(request: web.Request) -> str:
             max_size=MAX_MESSAGE_CHARS, actual_size=len(message),
             text=f"Messages can be up to {MAX_MESSAGE_CHARS} characters. Please make it shorter.",
         )  # fmt: skip
-    return message
+    message_id, retry = body.get("message_id"), body.get("retry", False)
+    if message_id is not None and not (
+        isinstance(message_id, str) and MESSAGE_ID.fullmatch(message_id)
+    ):
+        raise web.HTTPBadRequest(text="The message id must be 8 to 64 letters, digits or -.")
+    if not isinstance(retry, bool) or (retry and message_id is None):
+        raise web.HTTPBadRequest(text="retry must be true or false, with a message id.")
+    return Message(message, message_id, retry)
 
 
 async def post_chat(request: web.Request) -> web.Response:
@@ -76,23 +104,25 @@ async def post_chat(request: web.Request) -> web.Response:
     if request.headers.get(CSRF_HEADER) != session.csrf_token:
         return json_error(403, "This page is out of date. Please reload it.")
     limiter = request.app[keys.MESSAGE_LIMITER]
-    wait = limiter.check(session.sender_id)
+    wait = await limiter.check(session.sender_id)
     if wait:
         return json_error(
             429, "You're sending messages very fast. Please wait a moment.",
-            **{"Retry-After": limiter.retry_after(wait)},
+            **{"Retry-After": retry_after(wait)},
         )  # fmt: skip
     message = await _message_from(request)
     try:
         replies = await send(
-            request.app[keys.HTTP], request.app[keys.CONFIG].rasa_url, session.sender_id, message
+            request.app[keys.HTTP],
+            request.app[keys.CONFIG].rasa_url,
+            session.sender_id,
+            message.text,
+            message_id=message.message_id,
+            retry=message.retry,
         )
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         log.warning("Rasa did not answer: %s", type(error).__name__)
-        return json_error(
-            503, "The assistant is not answering right now. Your message was not sent. "
-            "Please try again in a moment.",
-        )  # fmt: skip
+        return json_error(503, NOT_SENT, **{"Retry-After": "2"})
     return web.json_response({"replies": [_reply(r) for r in replies]})
 
 

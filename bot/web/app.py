@@ -20,7 +20,7 @@ from bot.logsafe import failure
 from bot.store.retention import purge
 from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff_pages
 from bot.web.config import WebConfig
-from bot.web.limits import RateLimiter
+from bot.web.limits import limiter
 from bot.web.security import security_middleware
 
 log = logging.getLogger(__name__)
@@ -32,10 +32,17 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     config = config or WebConfig.from_env()
     app = web.Application(middlewares=[security_middleware], client_max_size=MAX_BODY)
     app[keys.CONFIG] = config
-    app[keys.MESSAGE_LIMITER] = RateLimiter(config.messages_burst, config.messages_per_second)
-    app[keys.CODE_LIMITER] = RateLimiter(config.codes_burst, config.codes_per_second)
-    app[keys.LOGIN_LIMITER] = RateLimiter(config.logins_burst, config.logins_per_second)
-    app[keys.PRACTICE_LIMITER] = RateLimiter(config.practice_burst, config.practice_per_second)
+    shared = config.redis_url
+    app[keys.MESSAGE_LIMITER] = limiter(
+        "messages", config.messages_burst, config.messages_per_second, shared
+    )
+    app[keys.CODE_LIMITER] = limiter("codes", config.codes_burst, config.codes_per_second, shared)
+    app[keys.LOGIN_LIMITER] = limiter(
+        "logins", config.logins_burst, config.logins_per_second, shared
+    )
+    app[keys.PRACTICE_LIMITER] = limiter(
+        "practice", config.practice_burst, config.practice_per_second, shared
+    )
     app.cleanup_ctx.append(_http_client)
     app.on_startup.append(_warm_up)
     app.cleanup_ctx.append(_daily_purge)

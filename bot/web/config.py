@@ -35,6 +35,8 @@ class WebConfig:
     practice_per_second: float = 0.02
     # Reverse proxies whose X-Forwarded-For is believed (bot.web.clients).
     trusted_proxies: tuple[Network, ...] = ()
+    # Set: every web process shares its rate limits through this Redis.
+    redis_url: str = ""
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -48,4 +50,5 @@ class WebConfig:
             messages_burst=float(os.environ.get("CHAT_BURST", 10)),
             messages_per_second=float(os.environ.get("CHAT_PER_SECOND", 0.5)),
             trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
+            redis_url=current.redis_url,
         )

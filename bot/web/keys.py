@@ -6,11 +6,11 @@ import aiohttp
 from aiohttp import web
 
 from bot.web.config import WebConfig
-from bot.web.limits import RateLimiter
+from bot.web.limits import Limiter
 
 CONFIG = web.AppKey("config", WebConfig)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
-MESSAGE_LIMITER = web.AppKey("message_limiter", RateLimiter)
-CODE_LIMITER = web.AppKey("code_limiter", RateLimiter)
-LOGIN_LIMITER = web.AppKey("login_limiter", RateLimiter)
-PRACTICE_LIMITER = web.AppKey("practice_limiter", RateLimiter)
+MESSAGE_LIMITER = web.AppKey("message_limiter", Limiter)
+CODE_LIMITER = web.AppKey("code_limiter", Limiter)
+LOGIN_LIMITER = web.AppKey("login_limiter", Limiter)
+PRACTICE_LIMITER = web.AppKey("practice_limiter", Limiter)

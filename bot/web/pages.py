@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.store import access
 from bot.store.db import session_scope
 from bot.web import keys
+from bot.web.limits import retry_after
 from bot.web.security import client_of, read_form
 from bot.web.session import COOKIE, current_session, set_session_cookie
 
@@ -66,14 +67,14 @@ async def home(request: web.Request) -> web.Response:
     return page("Welcome", "home", continue_html=continue_html)
 
 
-def _limited(request: web.Request, limiter_key: web.AppKey) -> web.Response | None:
+async def _limited(request: web.Request, limiter_key: web.AppKey) -> web.Response | None:
     """A 429 page if this client has tried too often, else None."""
     limiter = request.app[limiter_key]
-    wait = limiter.check(client_of(request))
+    wait = await limiter.check(client_of(request))
     if not wait:
         return None
     response = message_page(429, "Please wait", "Too many tries. Please wait a minute.")
-    response.headers["Retry-After"] = limiter.retry_after(wait)
+    response.headers["Retry-After"] = retry_after(wait)
     return response
 
 
@@ -83,7 +84,7 @@ WRONG_CODE = "That code didn't work. Check it and try again."
 async def _typed_code(request: web.Request) -> tuple[str, web.Response | None]:
     """The code typed into a form, once this client is within its limit of tries;
     else a 429 page to answer with."""
-    limited = _limited(request, keys.CODE_LIMITER)
+    limited = await _limited(request, keys.CODE_LIMITER)
     if limited:
         return "", limited
     form = await read_form(request)
@@ -150,7 +151,7 @@ def _into_chat(request: web.Request, sender_id: str) -> web.Response:
 
 async def start_practice(request: web.Request) -> web.Response:
     """A new anonymous practice chat, and the code to come back to it."""
-    limited = _limited(request, keys.PRACTICE_LIMITER)
+    limited = await _limited(request, keys.PRACTICE_LIMITER)
     if limited:
         return limited
     with session_scope(request.app[keys.CONFIG].database_url) as db:

@@ -8,6 +8,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from bot.logsafe import failure
+from bot.store.outage import is_outage
 from bot.web import keys
 from bot.web.clients import client_address
 
@@ -72,16 +73,26 @@ async def security_middleware(request: web.Request, handler):
             response = _error(request, error.status, _plain(error))
         except Exception as error:
             # The route's pattern, not the path: a path can carry an invite token.
-            log.error(
-                "Unhandled error on %s %s: %s", request.method, route_of(request), failure(error)
-            )
-            response = _error(request, 500, "Something went wrong on our side. Please try again.")
+            if is_outage(error):  # the database is restarting: nothing was done
+                log.warning("Database away on %s %s", request.method, route_of(request))
+                response = _error(request, 503, TRY_AGAIN)
+            else:
+                log.error(
+                    "Unhandled error on %s %s: %s",
+                    request.method, route_of(request), failure(error),
+                )  # fmt: skip
+                response = _error(
+                    request, 500, "Something went wrong on our side. Please try again."
+                )
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.app[keys.CONFIG].public_url.startswith("https://"):
         # Served over HTTPS: browsers must never fall back to plain HTTP here.
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+TRY_AGAIN = "We could not do that just now; nothing was changed. Please try again in a moment."
 
 
 def route_of(request: web.Request) -> str:

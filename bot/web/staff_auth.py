@@ -23,6 +23,7 @@ from bot.review.audit import record
 from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
+from bot.web.limits import retry_after
 from bot.web.pages import message_page, notice_html, page, redirect, render
 from bot.web.security import client_of, read_form
 
@@ -126,10 +127,10 @@ async def login_form(request: web.Request, error: str = "", status: int = 200) -
 async def log_in(request: web.Request) -> web.Response:
     limiter = request.app[keys.LOGIN_LIMITER]
     client = client_of(request)
-    wait = limiter.check(client)
+    wait = await limiter.check(client)
     if wait:
         response = await login_form(request, "Too many tries from here. Please wait a minute.", 429)
-        response.headers["Retry-After"] = limiter.retry_after(wait)
+        response.headers["Retry-After"] = retry_after(wait)
         return response
     form = await read_form(request)
     sent, expected = str(form.get(CSRF_FIELD) or ""), request.cookies.get(LOGIN_COOKIE) or ""

@@ -23,7 +23,7 @@
   const REVIEW_CHECK_MS = 10000; // how often to ask whether the caseworker has decided
   let csrfToken = "";
   let sending = false;
-  let pending = null; // a message that failed to send: {text, shown}
+  let pending = null; // a message that failed to send: {text, shown, id}
   // send(text, shown): shown is what the page shows for it (a button's title);
   // "" shows nothing (the page's own "/session_start").
 
@@ -76,20 +76,29 @@
     return { ok: response.ok, status: response.status, body: body };
   }
 
+  // 32 hex digits, unique to one message (crypto.randomUUID needs https).
+  function messageId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   async function send(text, shown) {
     if (sending || !text.trim()) return;
     sending = true;
     sendButton.disabled = true;
     notice.hidden = true;
     const hidden = shown === "";
-    if (!hidden && (!pending || pending.text !== text)) addMessage("user", shown || text);
-    pending = { text: text, shown: shown };
+    // Sending the same message again keeps its id, so if the first try did reach
+    // the assistant it is answered once, not twice.
+    const again = pending !== null && pending.text === text;
+    if (!hidden && !again) addMessage("user", shown || text);
+    pending = { text: text, shown: shown, id: again ? pending.id : messageId() };
     typing.hidden = false;
     try {
       const result = await api("/api/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
-        body: JSON.stringify({ message: text }),
+        body: JSON.stringify({ message: text, message_id: pending.id, retry: again }),
       });
       if (!result.ok) {
         showNotice((result.body && result.body.error) || "Your message was not sent.");
