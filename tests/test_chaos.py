@@ -4,12 +4,14 @@ One stack as `make run-prod` starts it, at small scale: PostgreSQL, Redis, two
 Rasa replicas, two action servers and two web processes behind HAProxy. A few
 candidates write their statements through the website at once while, one after
 another, a Rasa replica, an action server and a web process are killed with
-SIGKILL and PostgreSQL is restarted. Each candidate's page behaves as chat.js
+SIGKILL, PostgreSQL is restarted, and then both action servers are killed at
+once, so that for a few seconds no turn can be done and messages must be refused. Each candidate's page behaves as chat.js
 does: a message refused with 503 is sent again with the same message id.
 
 Afterwards every statement is saved whole, each candidate's messages are in
 Rasa's tracker store once each and in the order sent, every refusal was a 503
-saying "not sent, try again", the site's front page kept answering, and
+saying "not sent, try again" (and some were), the site's front page kept
+answering, and
 supervisord started every killed process again.
 """
 
@@ -23,11 +25,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import select
 
 from bot.services import Stack
 from bot.store import access, drafts
-from bot.store.db import session_scope
+from bot.store.conversations import EVENTS
+from bot.store.db import engine_for, session_scope
 from bot.web.api import NOT_SENT
 from bot.web.security import TRY_AGAIN
 from tests.test_e2e import ASPIRATIONS, CIRCUMSTANCES, FEELINGS_NOW, WHAT_HAPPENED
@@ -120,26 +123,29 @@ class Candidate:
 
 
 async def _faults(stack: Stack, progress: asyncio.Queue, done: asyncio.Event) -> list[str]:
-    """Kill or restart one process after every few messages; return what was done."""
+    """Kill or restart processes after every few messages; return what was done."""
     faults = [
         ("kill", "rasa-1"),
         ("kill", "actions-1"),
         ("kill", "web-1"),
         ("restart", "postgres"),
+        # No action server at all for a few seconds: turns must be refused.
+        ("kill", "actions-1", "actions-2"),
     ]
     step = CANDIDATES * len(SCRIPT) // (len(faults) + 1)
     seen, done_faults = 0, []
-    for kind, name in faults:
-        while seen < step * (len(done_faults) + 1) and not done.is_set():
+    for number, (kind, *names) in enumerate(faults, start=1):
+        while seen < step * number and not done.is_set():
             await progress.get()
             seen += 1
-        old_pid = stack.pid(name)
-        if kind == "kill":
-            await asyncio.to_thread(stack.kill, name)
-        else:
-            assert stack.supervisor is not None
-            await asyncio.to_thread(stack.supervisor.restart, name)
-        done_faults.append(f"{kind} {name} ({old_pid})")
+        for name in names:
+            old_pid = stack.pid(name)
+            if kind == "kill":
+                await asyncio.to_thread(stack.kill, name)
+            else:
+                assert stack.supervisor is not None
+                await asyncio.to_thread(stack.supervisor.restart, name)
+            done_faults.append(f"{kind} {name} ({old_pid})")
     return done_faults
 
 
@@ -160,24 +166,20 @@ async def _watch_front_page(stack: Stack, done: asyncio.Event) -> list[int]:
 def _user_texts(stack: Stack, sender_id: str) -> list[str]:
     """What the tracker store holds of a candidate's messages, in order."""
     assert stack.tracker_store_url
-    engine = create_engine(stack.tracker_store_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
-                    "ORDER BY id"
-                ),
-                {"s": sender_id},
-            ).all()
-    finally:
-        engine.dispose()
+    with engine_for(stack.tracker_store_url).connect() as conn:
+        rows = conn.execute(
+            select(EVENTS.c.data)
+            .where(EVENTS.c.sender_id == sender_id, EVENTS.c.type_name == "user")
+            .order_by(EVENTS.c.id)
+        ).all()
     return [json.loads(row.data)["text"] for row in rows]
 
 
 async def test_killing_any_process_loses_no_message_and_no_saved_part(production):
     stack = production
-    pids = {name: stack.pid(name) for name in ("rasa-1", "actions-1", "web-1", "postgres")}
+    pids = {
+        name: stack.pid(name) for name in ("rasa-1", "actions-1", "actions-2", "web-1", "postgres")
+    }
     done = asyncio.Event()
     progress: asyncio.Queue = asyncio.Queue()
     # Each browser has its own cookies; the site is on 127.0.0.1 (unsafe=True).
@@ -198,7 +200,7 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
         for candidate in candidates:
             await candidate.http.close()
 
-    assert len(done_faults) == 4, done_faults
+    assert len(done_faults) == 6, done_faults
     for candidate in candidates:
         assert candidate.sent == SCRIPT
         with session_scope(stack.database_url) as db:
@@ -215,6 +217,8 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
         for status, error in candidate.refusals:
             assert (status, error in REFUSALS) == (503, True), (status, error)
 
+    # With no action server at all, some messages were refused (and sent again).
+    assert any(candidate.refusals for candidate in candidates)
     assert front_page and all(status == 200 for status in front_page), front_page
     for name, old_pid in pids.items():
         stack.wait_running(name, old_pid)
