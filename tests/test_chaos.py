@@ -5,14 +5,14 @@ Rasa replicas, two action servers and two web processes behind HAProxy. A few
 candidates write their statements through the website at once while, one after
 another, a Rasa replica, an action server and a web process are killed with
 SIGKILL, PostgreSQL is restarted, and then both action servers are killed at
-once, so that for a few seconds no turn can be done and messages must be refused. Each candidate's page behaves as chat.js
-does: a message refused with 503 is sent again with the same message id.
+once, so that for a few seconds no turn can be done and messages must be
+refused. Each candidate's page behaves as chat.js does: a message refused with
+503 is sent again with the same message id.
 
 Afterwards every statement is saved whole, each candidate's messages are in
 Rasa's tracker store once each and in the order sent, every refusal was a 503
 saying "not sent, try again" (and some were), the site's front page kept
-answering, and
-supervisord started every killed process again.
+answering, and supervisord started every killed process again.
 """
 
 from __future__ import annotations
