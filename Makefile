@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run run-prod prod-packages apt-prod shell train test unit rasa-test nlu-cv pg-test validate lint format bench profile lock clean
+.PHONY: help setup run run-prod prod-packages apt-prod shell train test unit rasa-unit rasa-test nlu-cv pg-test validate lint format bench profile lock clean
 
 help:
 	@echo "make run    - set up what is missing and start the website and the assistant"
@@ -112,6 +112,11 @@ rasa-test: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests --fail-on-prediction-errors --out results/core
 	@echo "Rasa test stories: all predictions correct (results/core)."
 
+# The tests of rasa_addons/ (our channel, tracker store and lock store), which
+# run inside the Rasa environment.
+rasa-unit: $(RASA_VENV)/.done $(APP_VENV)/.done prod-packages
+	$(RASA_VENV)/bin/python -m pytest -q -p no:cacheprovider rasa_addons/tests
+
 # 3-fold NLU cross-validation with a fixed split (scripts/nlu_cv.py seeds the
 # shuffle; training is seeded in config.yml), so the figure repeats run to run.
 NLU_MIN_F1 ?= 0.90
@@ -127,7 +132,7 @@ pg-test: setup
 	  tests/test_actions_coaching.py tests/test_actions_practice.py \
 	  tests/test_review.py tests/test_actions_review.py tests/test_staff_routes.py
 
-test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) prod-packages lint validate rasa-test pg-test
+test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) prod-packages lint validate rasa-test rasa-unit pg-test
 	$(MAKE) nlu-cv
 	$(APP_VENV)/bin/pytest -q tests
 
