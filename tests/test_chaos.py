@@ -51,6 +51,10 @@ SCRIPT = [
 # the faults land in the middle of the conversations.
 PAUSE_SECONDS = 0.4
 REFUSALS = {NOT_SENT, TRY_AGAIN}
+# Killing the web process that is answering a message can drop that browser's
+# connection before HAProxy can answer for it (seen once in a full run): the page
+# says "the connection dropped" and keeps the message, as for a 503.
+DROPPED = (0, "ServerDisconnectedError")
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +219,8 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
         # Once each, in order: nothing lost, doubled or reordered by a retry.
         assert _user_texts(stack, candidate.sender_id) == SCRIPT
         for status, error in candidate.refusals:
-            assert (status, error in REFUSALS) == (503, True), (status, error)
+            refused = (status, error in REFUSALS) == (503, True)
+            assert refused or (status, error) == DROPPED, (status, error)
 
     # With no action server at all, some messages were refused (and sent again).
     assert any(candidate.refusals for candidate in candidates)

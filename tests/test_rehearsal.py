@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.commands import as_sent
 from bot.rehearsal.bank import (
     ANY,
     bank,
@@ -53,7 +54,7 @@ def test_each_choice_has_a_button_that_sends_it_directly(
     (variant,) = domain["responses"][response]
     sent = []
     for button in variant["buttons"]:
-        intent, _, entities = button["payload"].partition("{")
+        intent, _, entities = as_sent(button["payload"]).partition("{")
         assert intent == "/answer", button
         value = json.loads("{" + entities)[entity]
         assert read(value) == value, button
