@@ -69,7 +69,9 @@ class Candidate:
         with session_scope(stack.database_url) as db:
             token, _ = access.create_invite(db, "bench")
         http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=TIMEOUT)
-        async with http.get(f"{stack.web_url}/invite/{token}") as response:
+        async with http.post(
+            f"{stack.web_url}/invite/{token}", data={"code": ""}, headers={"Origin": stack.web_url}
+        ) as response:
             response.raise_for_status()
         async with http.get(f"{stack.web_url}/api/me") as response:
             csrf = (await response.json())["csrf_token"]
