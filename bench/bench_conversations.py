@@ -222,7 +222,7 @@ async def _measure(stack: Stack) -> dict:
 
 
 def _run(shape: str, tmp: Path) -> dict:
-    env = {"CHAT_BURST": "100000", "CHAT_PER_SECOND": "100000"}
+    env = {"CHAT_BURST": "100000", "CHAT_PER_SECOND": "100000", "CODES_BURST": "100000"}
     if shape == "single":
         database_url = f"sqlite:///{tmp / 'app.db'}"
         upgrade(database_url)
