@@ -28,6 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,17 +78,22 @@ class Candidate:
             csrf = (await response.json())["csrf_token"]
         return cls(stack.web_url, http, {"Origin": stack.web_url, "X-CSRF-Token": csrf})
 
-    async def say(self, message: str) -> tuple[float, bool]:
-        """One turn: how long it took, and whether it went through with replies."""
+    async def say(self, message: str) -> tuple[float, str | None]:
+        """One turn: how long it took, and what went wrong (None: it went
+        through with replies), so that the errors printed say what they were."""
         started = time.perf_counter()
         try:
             async with self.http.post(
                 f"{self.web_url}/api/chat", json={"message": message}, headers=self.headers
             ) as response:
-                ok = response.status == 200 and bool((await response.json())["replies"])
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            ok = False
-        return time.perf_counter() - started, ok
+                body = await response.json(content_type=None)
+                if response.status != 200:
+                    problem: str | None = f"{response.status} {body.get('error', '')}"
+                else:
+                    problem = None if body["replies"] else "no replies"
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            problem = type(error).__name__  # ValueError: a body that is not JSON
+        return time.perf_counter() - started, problem
 
 
 def _percentile(values: list[float], share: int) -> float:
@@ -100,15 +106,14 @@ async def _throughput(stack: Stack, at_once: int) -> dict:
     """`at_once` candidates, each writing STATEMENTS_EACH statements in new sessions."""
     candidates = await asyncio.gather(*(Candidate.sign_in(stack) for _ in range(at_once)))
     times: list[float] = []
-    errors = 0
+    problems: Counter[str] = Counter()
 
     async def write(candidate: Candidate) -> None:
-        nonlocal errors
         for _ in range(STATEMENTS_EACH):
             for message in ["/session_start", *STATEMENT]:
-                took, ok = await candidate.say(message)
+                took, problem = await candidate.say(message)
                 times.append(took)
-                errors += not ok
+                problems.update([problem] if problem else [])
 
     started = time.perf_counter()
     await asyncio.gather(*(write(c) for c in candidates))
@@ -118,7 +123,8 @@ async def _throughput(stack: Stack, at_once: int) -> dict:
     return {
         "at_once": at_once,
         "turns": len(times),
-        "errors": errors,
+        "errors": sum(problems.values()),
+        "problems": dict(problems),
         "turns_per_second": len(times) / elapsed,
         "p50_ms": _percentile(times, 50) * 1000,
         "p95_ms": _percentile(times, 95) * 1000,
@@ -139,9 +145,9 @@ async def _holds(stack: Stack, candidates: int) -> tuple[bool, float, int]:
         script = iter(STATEMENT + PRACTICE * 100)
         await asyncio.sleep(pace.uniform(0, THINK_SECONDS))  # not all at the same moment
         while time.monotonic() < deadline:
-            took, ok = await candidate.say(next(script))
+            took, problem = await candidate.say(next(script))
             times.append(took)
-            errors += not ok
+            errors += problem is not None
             await asyncio.sleep(max(0.0, pace.uniform(0.67, 1.33) * THINK_SECONDS - took))
 
     await asyncio.gather(*(chat(c, i) for i, c in enumerate(signed_in)))
@@ -181,9 +187,9 @@ async def _long_session(stack: Stack) -> dict:
     script = STATEMENT + PRACTICE * LONG_SESSION_TURNS
     times, errors = [], 0
     for message in script[:LONG_SESSION_TURNS]:
-        took, ok = await candidate.say(message)
+        took, problem = await candidate.say(message)
         times.append(took)
-        errors += not ok
+        errors += problem is not None
     await candidate.http.close()
     early = statistics.median(times[n - 1] for n in EARLY)
     late = statistics.median(times[n - 1] for n in LATE)
@@ -251,6 +257,8 @@ def _print(result: dict) -> None:
             f"{'':>{len(shape) + 1}} {row['at_once']:>8}{row['turns']:>7}{row['errors']:>7}"
             f"{row['turns_per_second']:>9.1f}{row['p50_ms']:>8.0f}{row['p95_ms']:>8.0f}"
         )
+        for problem, count in row["problems"].items():
+            print(f"{'':>{len(shape) + 1}} {'':>8}{count:>14} x {problem}")
     long = result["long_session"]
     print(
         f"{shape}: capacity {result['capacity']} candidates (a message every "

@@ -13,7 +13,8 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-# Redis replies within this many seconds or the message fails (and is refused).
+# Redis (locks and unsaved chats) replies within this many seconds or the
+# message fails, and is refused.
 REDIS_TIMEOUT_SECONDS = 5
 
 

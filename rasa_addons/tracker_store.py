@@ -51,6 +51,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.store.outage import reconnect_patiently
 from rasa_addons import recent_turns
+from rasa_addons.lock_store import REDIS_TIMEOUT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class RedisChats:
         import redis
 
         self.idle_seconds = idle_seconds
-        self.red = redis.StrictRedis.from_url(url, socket_timeout=5)
+        self.red = redis.StrictRedis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS)
 
     def get(self, sender_id: str) -> str | None:
         found = self.red.getex(self.PREFIX + sender_id, ex=int(self.idle_seconds))

@@ -1,52 +1,105 @@
-"""Shared fixtures: a fresh, migrated SQLite database per test, and tracker helpers."""
+"""Shared fixtures: a fresh, migrated database per test, and tracker helpers."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from argon2 import PasswordHasher
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
 from bot.config import PROJECT_ROOT
 from bot.parts import PARTS
+from bot.review import accounts
 from bot.services import Stack, free_port
 from bot.store import drafts
 from bot.store.db import engine_for, session_scope, upgrade
 from bot.store.models import Base
 
 
-@pytest.fixture
-def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A real, empty database with the Alembic schema, used by everything in the test.
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """argon2id at its smallest cost for tests run in this process.
 
-    SQLite in a temporary folder, or the server in TEST_DATABASE_URL (emptied first):
-    `make test` runs the storage suites a second time on PostgreSQL that way.
+    The real cost (argon2-cffi's defaults, about 0.12 s a hash here) is there to
+    slow attackers down; the staff suites hash and check passwords hundreds of
+    times. Tests marked `real_password_cost` keep it, and check what is stored;
+    servers started as processes always use it.
     """
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'app.db'}"
-    if os.environ.get("TEST_DATABASE_URL"):
-        _empty(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    if "real_password_cost" not in request.keywords:
+        monkeypatch.setattr(
+            accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        )
+
+
+@pytest.fixture(scope="session")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database the migrations make, once per run; each test starts from it.
+
+    SQLite in a temporary folder, or the server in TEST_DATABASE_URL (emptied
+    first): `make test` runs the storage suites a second time on PostgreSQL that
+    way. Running the migrations again for each test cost about 0.12 s a test
+    (30 s of the PostgreSQL run); a copy of the file, or emptied tables, almost
+    nothing.
+    """
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _drop_everything(url)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('migrated') / 'app.db'}"
     upgrade(url)
     # Pooled connections may hold statements prepared against the dropped tables.
     engine_for(url).dispose()
+    if url.startswith("sqlite"):
+        # Each copy starts as a new file does, not yet in WAL mode.
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as conn:
+            conn.execute("PRAGMA journal_mode=DELETE")
     return url
 
 
-def _empty(url: str) -> None:
-    """Drop every table (ours and Alembic's) so each test starts from the migrations."""
+@pytest.fixture
+def database_url(migrated: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A real, empty database with the Alembic schema, used by everything in the test."""
+    if migrated.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'app.db'}"
+        shutil.copyfile(migrated.removeprefix("sqlite:///"), tmp_path / "app.db")
+        # The first connection turns the copy to WAL mode, as the product's first
+        # one does, before the test's code can open two at once.
+        with engine_for(url).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    else:
+        url = migrated
+        _empty_tables(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path / 'tracker.db'}")
+    return url
+
+
+def _drop_everything(url: str) -> None:
+    """Drop every table (ours and Alembic's) so the run starts from the migrations."""
     with engine_for(url).begin() as conn:
         Base.metadata.drop_all(conn)
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
         conn.execute(text("DROP TYPE IF EXISTS version_status"))
         for kind in ("key_kind", "account_role", "review_decision"):
             conn.execute(text(f"DROP TYPE IF EXISTS {kind}"))
+    engine_for(url).dispose()
+
+
+def _empty_tables(url: str) -> None:
+    """Every row of the previous test gone, the schema (and Alembic's version) kept."""
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine_for(url).begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture(scope="session")
