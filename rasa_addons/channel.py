@@ -5,7 +5,8 @@ tracker store was away, say), with whatever replies it had so far, and logs the
 message's text. This one, on the same /webhooks/rest/ address:
 
 - answers 503 (and logs only the kind of error) when a message could not be
-  handled, or no action server could run its actions (rasa_addons.action_outage),
+  handled, the conversation could not be read or saved (rasa_addons.store_outage),
+  or no action server could run its actions (rasa_addons.action_outage),
   so the website tells the candidate "not sent, try again";
 - answers its health check (GET /webhooks/rest/) with 503 until the model is
   loaded, so the balancer sends nothing to a replica that cannot answer yet;
@@ -32,6 +33,7 @@ from sanic.response import HTTPResponse
 from bot.logsafe import failure
 from rasa_addons.action_outage import ActionServerAway, refuse_turns_without_action_server
 from rasa_addons.faster_turns import do_once_what_rasa_redoes
+from rasa_addons.store_outage import refuse_turns_without_tracker_store
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class RetrySafeRestInput(RestInput):
         super().__init__()
         # Rasa is set up through its channel, the one part of ours it loads first.
         refuse_turns_without_action_server()
+        refuse_turns_without_tracker_store()
         do_once_what_rasa_redoes()
 
     @classmethod

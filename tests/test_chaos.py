@@ -81,6 +81,9 @@ class Candidate:
     csrf: str = ""
     sent: list[str] = field(default_factory=list)
     refusals: list[tuple[int, str]] = field(default_factory=list)
+    # Every try, for the failure message: when, what was sent, the status, the
+    # first reply.
+    tries: list[tuple[float, str, int, str]] = field(default_factory=list)
 
     async def sign_in(self) -> None:
         with session_scope(self.stack.database_url) as db:
@@ -100,6 +103,8 @@ class Candidate:
         deadline = time.monotonic() + 120
         while True:
             status, body = await self._post(message, message_id, retry)
+            first = (body.get("replies") or [{}])[0].get("text", body.get("error", ""))
+            self.tries.append((round(time.monotonic(), 1), message[:20], status, str(first)[:60]))
             if status == 200:
                 self.sent.append(message)
                 return body["replies"]
@@ -149,7 +154,7 @@ async def _faults(stack: Stack, progress: asyncio.Queue, done: asyncio.Event) ->
             else:
                 assert stack.supervisor is not None
                 await asyncio.to_thread(stack.supervisor.restart, name)
-            done_faults.append(f"{kind} {name} ({old_pid})")
+            done_faults.append(f"{kind} {name} ({old_pid}) at {time.monotonic():.1f}")
     return done_faults
 
 
@@ -215,9 +220,9 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
             "circumstances": CIRCUMSTANCES,
             "feelings_now": FEELINGS_NOW,
             "aspirations": ASPIRATIONS,
-        }
+        }, (done_faults, candidate.tries)
         # Once each, in order: nothing lost, doubled or reordered by a retry.
-        assert _user_texts(stack, candidate.sender_id) == SCRIPT
+        assert _user_texts(stack, candidate.sender_id) == SCRIPT, (done_faults, candidate.tries)
         for status, error in candidate.refusals:
             refused = (status, error in REFUSALS) == (503, True)
             assert refused or (status, error) == DROPPED, (status, error)
