@@ -10,7 +10,7 @@ itself is seeded in config.yml (random_seed on DIET and the ResponseSelector).
 The folds are trained without the two ResponseSelectors. They choose an answer
 within a retrieval intent (which question, which small talk) after DIET has
 chosen the intent, so they change nothing in the intent report this gates on,
-and they were most of each fold's training time.
+and they cost about 25 s of each fold (of 3-4 minutes).
 
 Run with the Rasa environment's Python:
     .venv-rasa/bin/python scripts/nlu_cv.py --out results/nlu-cv [--seed 42]
