@@ -114,7 +114,7 @@ rasa-test: $(MODEL)
 
 # The tests of rasa_addons/ (our channel, tracker store and lock store), which
 # run inside the Rasa environment.
-rasa-unit: $(RASA_VENV)/.done $(APP_VENV)/.done prod-packages
+rasa-unit: $(MODEL) $(RASA_VENV)/.done $(APP_VENV)/.done prod-packages
 	$(RASA_VENV)/bin/python -m pytest -q -p no:cacheprovider rasa_addons/tests
 
 # 3-fold NLU cross-validation with a fixed split (scripts/nlu_cv.py seeds the

@@ -12,6 +12,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
+# What `make train` writes and every Rasa server loads (the Makefile's MODEL).
+MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
 
 
 def _sqlite_url(name: str) -> str:

@@ -27,12 +27,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, VAR_DIR, settings
+from bot.config import MODEL_PATH, PROJECT_ROOT, VAR_DIR, settings
 from bot.ops import balancer, datastores
 from bot.ops.supervisor import GIVEN_UP, Program, Supervisor
 
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
-MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
 LOCALHOST = "127.0.0.1"
 # A candidate's turn holds their Redis lock at most this long (seconds). When a
 # replica dies mid-turn its lock is freed after this, so the candidate's next

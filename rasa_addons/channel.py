@@ -11,8 +11,9 @@ message's text. This one, on the same /webhooks/rest/ address:
 - answers its health check (GET /webhooks/rest/) with 503 until the model is
   loaded, so the balancer sends nothing to a replica that cannot answer yet;
 - handles a message sent again after a failure at most once: the page names each
-  message (metadata `message_id`); when it says `retry` and the tracker already
-  holds that message, the replies it got are returned and nothing runs again.
+  message (metadata `message_id`); when the website says `retry` (it has seen
+  that id before: bot/web/sent_messages.py) and the tracker already holds that
+  message, the replies it got are returned and nothing runs again.
   The check runs under the candidate's lock, so it also holds when the first try
   is still being handled on another replica.
 """

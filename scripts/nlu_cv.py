@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 
 # Components that never change an intent prediction, left out of the folds.
-NOT_FOR_INTENTS = {"ResponseSelector"}
+NOT_FOR_INTENTS = {"rasa_addons.retrieval_selector.RetrievalResponseSelector"}
 
 
 def intents_only(config: Path, folder: Path) -> Path:

@@ -103,3 +103,15 @@ def test_kubernetes_checks_each_part_as_the_local_balancer_does(name: str):
     probe = container["readinessProbe"]["httpGet"]
     health = urlsplit(LOCAL_PROGRAMS[name].health_url)
     assert (probe["path"], probe["port"]) == (health.path, health.port)
+
+
+@pytest.mark.parametrize("name", sorted(LOCAL_PROGRAMS))
+def test_kubernetes_gives_a_busy_part_as_long_to_answer_its_check_as_haproxy(name: str):
+    deployment = next(
+        d for d in KUBERNETES if d["kind"] == "Deployment" and d["metadata"]["name"] == name
+    )
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    check = re.search(r"timeout check (\d+)s", (DEPLOY / "haproxy.cfg").read_text())
+    assert check is not None
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert container[probe]["timeoutSeconds"] == int(check.group(1))

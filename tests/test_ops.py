@@ -1,5 +1,5 @@
 """The operations parts on their own: supervisord restarting a process, and rate
-limits shared by web processes through a real Redis server."""
+limits and sent message ids shared by web processes through a real Redis server."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ from bot.ops import datastores
 from bot.ops.supervisor import Program, Supervisor
 from bot.services import free_port
 from bot.web.limits import RateLimiter, RedisRateLimiter, limiter
+from bot.web.sent_messages import (
+    REMEMBER_SECONDS,
+    MemorySentMessages,
+    RedisSentMessages,
+    sent_messages,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +94,29 @@ async def test_without_redis_a_limit_lets_requests_through_and_logs_why(caplog):
 def test_one_web_process_keeps_its_limits_in_memory(redis_url: str):
     assert isinstance(limiter("chat", 1, 1, ""), RateLimiter)
     assert isinstance(limiter("chat", 1, 1, redis_url), RedisRateLimiter)
+
+
+async def test_two_web_processes_know_a_message_id_either_has_seen(redis_url: str):
+    first, second = RedisSentMessages(redis_url), RedisSentMessages(redis_url)
+    sender = f"sender-{time.time_ns()}"
+    assert await first.first_time(sender, "message-1")
+    assert not await second.first_time(sender, "message-1")
+    assert not await first.first_time(sender, "message-1")
+    assert await second.first_time(sender, "message-2")
+    assert await second.first_time("another-sender", "message-1")
+
+
+async def test_without_redis_every_message_id_counts_as_sent_before(caplog):
+    away = RedisSentMessages(f"redis://127.0.0.1:{free_port()}/0")
+    assert not await away.first_time("sender", "message-1")
+    assert "sent as a retry" in caplog.text
+
+
+def test_one_web_process_remembers_message_ids_for_an_hour_and_up_to_its_cap():
+    seen = MemorySentMessages(max_ids=3)
+    assert seen.note("s", "a", now=0) and not seen.note("s", "a", now=REMEMBER_SECONDS - 1)
+    assert seen.note("s", "a", now=REMEMBER_SECONDS + 1)  # forgotten after the hour
+    for message_id in ("b", "c", "d"):
+        assert seen.note("s", message_id, now=REMEMBER_SECONDS + 2)
+    assert seen.note("s", "a", now=REMEMBER_SECONDS + 3)  # the oldest made room
+    assert isinstance(sent_messages(""), MemorySentMessages)

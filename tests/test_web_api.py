@@ -8,10 +8,12 @@ assistant is down. Conversations through the real Rasa are in test_web_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import html
 import os
 
 import pytest
+from aiohttp import web
 
 from bot.services import free_port
 from bot.store import access, drafts
@@ -174,6 +176,44 @@ async def test_when_the_assistant_is_down_the_message_is_not_lost(client):
     response = await chat(client, csrf, {"message": "x" * 2000})
     assert response.status == 503
     assert "not sent" in (await response.json())["error"]
+
+
+async def test_a_message_sent_again_is_marked_a_resend_even_if_the_page_does_not_say(
+    aiohttp_client, aiohttp_server, config
+):
+    """A browser resends a request by itself when its connection closes with no
+    answer; the assistant must hear that it is the same message, not a new one."""
+    heard: list[dict] = []
+
+    async def rasa_webhook(request: web.Request) -> web.Response:
+        heard.append((await request.json())["metadata"])
+        return web.json_response([{"text": "Thanks."}])
+
+    rasa = web.Application()
+    rasa.router.add_post("/webhooks/rest/webhook", rasa_webhook)
+    server = await aiohttp_server(rasa)
+    client = await aiohttp_client(
+        create_app(
+            dataclasses.replace(
+                config, rasa_url=str(server.make_url("")).rstrip("/"), messages_burst=10
+            )
+        )
+    )
+    csrf, _ = await sign_in(client)
+    for body in (
+        {"message": "hello", "message_id": "message-1"},
+        {"message": "hello", "message_id": "message-1"},  # the same request again
+        {"message": "hello", "message_id": "message-2"},
+        {"message": "hello", "message_id": "message-3", "retry": True},  # the page's Try again
+    ):
+        response = await chat(client, csrf, body)
+        assert response.status == 200, await response.text()
+    assert [(m["message_id"], m["retry"]) for m in heard] == [
+        ("message-1", False),
+        ("message-1", True),
+        ("message-2", False),
+        ("message-3", True),
+    ]
 
 
 async def test_messages_are_rate_limited_per_candidate(client, aiohttp_client, config):

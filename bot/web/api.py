@@ -111,6 +111,13 @@ async def post_chat(request: web.Request) -> web.Response:
             **{"Retry-After": retry_after(wait)},
         )  # fmt: skip
     message = await _message_from(request)
+    # A message id seen before is a resend, whether or not the page knows it.
+    resent = message.retry or (
+        message.message_id is not None
+        and not await request.app[keys.SENT_MESSAGES].first_time(
+            session.sender_id, message.message_id
+        )
+    )
     try:
         replies = await send(
             request.app[keys.HTTP],
@@ -118,7 +125,7 @@ async def post_chat(request: web.Request) -> web.Response:
             session.sender_id,
             message.text,
             message_id=message.message_id,
-            retry=message.retry,
+            retry=resent,
         )
     except (aiohttp.ClientError, asyncio.TimeoutError) as error:
         log.warning("Rasa did not answer: %s", type(error).__name__)

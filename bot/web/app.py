@@ -22,6 +22,7 @@ from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff
 from bot.web.config import WebConfig
 from bot.web.limits import limiter
 from bot.web.security import security_middleware
+from bot.web.sent_messages import sent_messages
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -43,6 +44,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
     app[keys.PRACTICE_LIMITER] = limiter(
         "practice", config.practice_burst, config.practice_per_second, shared
     )
+    app[keys.SENT_MESSAGES] = sent_messages(shared)
     app.cleanup_ctx.append(_http_client)
     app.on_startup.append(_warm_up)
     app.cleanup_ctx.append(_daily_purge)

@@ -7,6 +7,7 @@ from aiohttp import web
 
 from bot.web.config import WebConfig
 from bot.web.limits import Limiter
+from bot.web.sent_messages import SentMessages
 
 CONFIG = web.AppKey("config", WebConfig)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
@@ -14,3 +15,4 @@ MESSAGE_LIMITER = web.AppKey("message_limiter", Limiter)
 CODE_LIMITER = web.AppKey("code_limiter", Limiter)
 LOGIN_LIMITER = web.AppKey("login_limiter", Limiter)
 PRACTICE_LIMITER = web.AppKey("practice_limiter", Limiter)
+SENT_MESSAGES = web.AppKey("sent_messages", SentMessages)
