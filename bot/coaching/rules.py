@@ -229,8 +229,8 @@ def hard_to_read(reading: Reading) -> list[Hit]:
 
 
 @lru_cache(maxsize=1)
-def _personal_regexes() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(r) for r in names_file()["regexes"].values())
+def _personal_regexes() -> dict[str, re.Pattern[str]]:
+    return {kind: re.compile(r) for kind, r in names_file()["regexes"].items()}
 
 
 @dataclass(frozen=True)
@@ -252,9 +252,10 @@ def _name_signs() -> _NameSigns:
     )
 
 
-def _names(reading: Reading) -> list[Span]:
+def _names(reading: Reading, own_too: bool) -> list[Span]:
     """Capitalised words that are clearly someone's name: after "my mate", after "a
-    lad called", or a common first name - but not the candidate's own ("I'm Sam")."""
+    lad called", or a common first name. The candidate's own ("I'm Sam") is left
+    out for coaching, where it is theirs to give, and taken in with `own_too`."""
     signs = _name_signs()
     relations, calling, first_names = signs.relations, signs.calling, signs.first_names
     own_cues = signs.own_cues
@@ -264,6 +265,8 @@ def _names(reading: Reading) -> list[Span]:
             continue
         before = [t.norm_ for t in doc[max(token.i - 3, 0) : token.i]]
         if any(tuple(before[-len(cue) :]) == cue for cue in own_cues):
+            if own_too:
+                names.append(doc[token.i : token.i + 1])
             continue
         previous = [n for n in before if n != ","]
         after_relation = bool(previous) and previous[-1] in relations
@@ -273,19 +276,25 @@ def _names(reading: Reading) -> list[Span]:
     return names
 
 
-def personal_data(reading: Reading) -> list[Hit]:
-    spans = _names(reading)
-    for regex in _personal_regexes():
-        for found in regex.finditer(reading.text):
-            span = reading.doc.char_span(found.start(), found.end(), alignment_mode="expand")
+def personal_spans(reading: Reading, own_too: bool = False) -> list[tuple[Span, str]]:
+    """Other people's details (and with `own_too` the writer's own name), each
+    with its kind: "name" or a regex's name in names.yml. One per place in the text."""
+    found = [(span, "name") for span in _names(reading, own_too)]
+    for kind, regex in _personal_regexes().items():
+        for match in regex.finditer(reading.text):
+            span = reading.doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None and len(span):
-                spans.append(span)
-    spans.sort(key=lambda s: (s.start, -s.end))
-    kept: list[Span] = []
-    for span in spans:  # one finding per place in the text
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return _all(kept)
+                found.append((span, kind))
+    found.sort(key=lambda item: (item[0].start, -item[0].end))
+    kept: list[tuple[Span, str]] = []
+    for span, kind in found:
+        if not kept or span.start >= kept[-1][0].end:
+            kept.append((span, kind))
+    return kept
+
+
+def personal_data(reading: Reading) -> list[Hit]:
+    return _all([span for span, _ in personal_spans(reading)])
 
 
 _DETAIL = ("detail_weapon", "detail_injury", "detail_amount", "detail_time", "detail_step")

@@ -1,0 +1,111 @@
+"""The trainers' queue takes what the assistant did not handle well, and nothing private."""
+
+from __future__ import annotations
+
+from bot.training.struggles import grouped, struggles
+
+CONSENTED = [{"event": "slot", "name": "consent", "value": True, "timestamp": 1.0}]
+
+
+def said(text: str, intent: str, confidence: float = 0.95, at: float = 2.0, **intent_extra):
+    """A candidate's message, as Rasa stores a UserUttered event."""
+    parse = {"intent": {"name": intent, "confidence": confidence, **intent_extra}}
+    return {"event": "user", "text": text, "parse_data": parse, "timestamp": at}
+
+
+def replied(text: str) -> dict:
+    return {"event": "bot", "text": text, "timestamp": 2.0}
+
+
+def ran(action: str) -> dict:
+    return {"event": "action", "name": action, "timestamp": 2.0}
+
+
+def asking_for(slot: str | None, form: str | None = "disclosure_form") -> list[dict]:
+    return [
+        {"event": "active_loop", "name": form, "timestamp": 2.0},
+        {"event": "slot", "name": "requested_slot", "value": slot, "timestamp": 2.0},
+    ]
+
+
+def test_a_fallback_is_queued_redacted_with_the_reply_beside_it():
+    events = [
+        *CONSENTED,
+        said("can my mate Dave ring you on 07700 900123", "nlu_fallback", 0.3),
+        ran("action_default_fallback"),
+        replied("Sorry, I didn't understand that."),
+    ]
+    [struggle] = struggles(events)
+    assert struggle.kind == "fallback"
+    assert struggle.text == "can my mate [name] ring you on [phone]"
+    assert struggle.reply == "Sorry, I didn't understand that."
+
+
+def test_unsure_asked_again_and_not_what_i_meant_are_each_queued():
+    events = [
+        *CONSENTED,
+        said("hiya whats occurring", "greet", 0.45, at=3),
+        replied("Hello!"),
+        said("who reads this", "faq", at=4, full_retrieval_intent_name="faq/who_sees"),
+        replied("Your caseworker."),
+        said("but who reads this", "faq", at=5, full_retrieval_intent_name="faq/who_sees"),
+        replied("Your caseworker."),
+        said("can I do it later", "stop", at=6),
+        replied("OK, stopping."),
+        said("that's not what I meant", "deny", at=7),
+    ]
+    kinds = {s.text: s.kind for s in struggles(events)}
+    assert kinds == {
+        "hiya whats occurring": "unsure",
+        "but who reads this": "asked_again",
+        "can I do it later": "not_what_i_meant",
+    }
+
+
+def test_two_different_questions_in_a_row_are_not_asked_again():
+    events = [
+        *CONSENTED,
+        said("who reads this", "faq", at=4, full_retrieval_intent_name="faq/who_sees"),
+        said("are you a bot", "faq", at=5, full_retrieval_intent_name="faq/is_bot"),
+    ]
+    assert struggles(events) == []
+
+
+def test_nothing_is_taken_from_a_conversation_without_a_yes_to_saving():
+    fallback = [said("PLANTED-no-consent", "nlu_fallback", 0.2), ran("action_default_fallback")]
+    assert struggles(fallback) == []
+    withdrawn = [*CONSENTED, *fallback, {"event": "reset_slots", "timestamp": 3.0}]
+    assert struggles(withdrawn) == []
+
+
+def test_a_statement_part_a_practice_answer_a_spent_answer_or_a_safety_message_never_is():
+    private = [
+        *asking_for("what_happened"),
+        said("PLANTED-part I hit him", "nlu_fallback", 0.1),
+        ran("action_default_fallback"),
+        *asking_for("practice_answer", "practice_form"),
+        said("PLANTED-practice", "answer", 0.2),
+        *asking_for("spent_date", "spent_form"),
+        said("PLANTED-spent in 2019", "answer", 0.2),
+        *asking_for(None, None),
+        said("/safety_concern", "safety_concern", 1.0),
+        said("/start_statement", "start_statement", 0.3),
+    ]
+    assert struggles([*CONSENTED, *private]) == []
+    # The same messages outside a form would be queued: the walk does see them.
+    outside = [*CONSENTED, said("PLANTED-part I hit him", "nlu_fallback", 0.1)]
+    assert [s.kind for s in struggles(outside)] == ["fallback"]
+
+
+def test_the_same_wording_is_one_group_with_its_count_newest_first():
+    found = [
+        *struggles([*CONSENTED, said("What is a DBS?", "chitchat", 0.3, at=10)]),
+        *struggles([*CONSENTED, said("what is a dbs", "chitchat", 0.4, at=30)]),
+        *struggles([*CONSENTED, said("how long does it last", "ask_tips", 0.2, at=20)]),
+    ]
+    groups = grouped(found)
+    assert [(g.text, g.count) for g in groups] == [
+        ("what is a dbs", 2),
+        ("how long does it last", 1),
+    ]
+    assert groups[0].newest.at == 30
