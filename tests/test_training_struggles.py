@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.training.struggles import grouped, struggles
+import json
+
+from bot.store.conversations import EVENTS
+from bot.store.db import engine_for
+from bot.training.struggles import grouped, queue, struggles
 
 CONSENTED = [{"event": "slot", "name": "consent", "value": True, "timestamp": 1.0}]
 
@@ -109,3 +113,23 @@ def test_the_same_wording_is_one_group_with_its_count_newest_first():
         ("how long does it last", 1),
     ]
     assert groups[0].newest.at == 30
+
+
+def test_the_queue_reads_every_saved_conversation_from_the_tracker_store(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = engine_for(url)
+    EVENTS.metadata.create_all(engine)
+    conversation_a = [*CONSENTED, said("what is a dbs", "chitchat", 0.3, at=10)]
+    conversation_b = [*CONSENTED, said("What is a DBS?", "chitchat", 0.2, at=20)]
+    private = [said("what is a dbs", "chitchat", 0.2, at=30)]  # no yes to saving
+    with engine.begin() as conn:
+        for sender, events in (("a", conversation_a), ("b", conversation_b), ("c", private)):
+            for event in events:
+                conn.execute(
+                    EVENTS.insert().values(
+                        sender_id=sender, type_name=event["event"], data=json.dumps(event)
+                    )
+                )
+    [group] = queue(url)
+    assert (group.text, group.count, group.newest.at) == ("What is a DBS?", 2, 20)
+    assert queue(f"sqlite:///{tmp_path / 'empty.db'}") == []

@@ -10,6 +10,7 @@ in memory and deletes a conversation's rows itself when consent is withdrawn.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 
@@ -119,3 +120,24 @@ def delete_conversation(sender_id: str, url: str | None = None) -> int:
         with engine.connect() as conn:  # no copy of the rows left in the write-ahead log
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return removed
+
+
+def every_conversation(url: str | None = None) -> Iterator[list[dict]]:
+    """Each saved conversation's events (Rasa's event dicts, in order), one
+    conversation at a time, so that reading them all never holds them all."""
+    engine = _engine(url)
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "events"):
+            return
+        rows = conn.execution_options(stream_results=True).execute(
+            select(EVENTS.c.sender_id, EVENTS.c.data).order_by(EVENTS.c.sender_id, EVENTS.c.id)
+        )
+        sender, events = None, []
+        for row in rows:
+            if row.sender_id != sender and events:
+                yield events
+                events = []
+            sender = row.sender_id
+            events.append(json.loads(row.data or "{}"))
+        if events:
+            yield events

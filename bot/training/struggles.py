@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.store import conversations
 from bot.training.redaction import redact
 
 STRUGGLES_FILE = PROJECT_ROOT / "bot" / "data" / "training" / "struggles.yml"
@@ -189,3 +190,12 @@ def grouped(found: Iterable[Struggle]) -> list[Group]:
         kinds = tuple(sorted({s.kind for s in same}))
         groups.append(Group(newest.text, kinds, len(same), newest))
     return sorted(groups, key=lambda g: g.newest.at, reverse=True)
+
+
+def queue(tracker_store_url: str | None = None) -> list[Group]:
+    """The trainers' queue: every saved conversation's struggles, grouped."""
+    return grouped(
+        struggle
+        for events in conversations.every_conversation(tracker_store_url)
+        for struggle in struggles(events)
+    )
