@@ -55,6 +55,9 @@ def who_may(kind: str) -> dict[str, str | int]:
     if kind == "case":  # candidate A's page (the admin is shown candidate B's)
         return {"caseworker_a": THROUGH, "admin": THROUGH, "caseworker_b": 404,
                 "trainer": 403, **staff_refusal}  # fmt: skip
+    if kind == "trainers":
+        return {"trainer": THROUGH, "admin": THROUGH, "caseworker_a": 403, "caseworker_b": 403,
+                **staff_refusal}  # fmt: skip
     if kind == "admin":
         return {"admin": THROUGH, "caseworker_a": 403, "caseworker_b": 403, "trainer": 403,
                 **staff_refusal}  # fmt: skip
@@ -102,6 +105,7 @@ ROUTES = [
     ("POST", "/staff/accounts/{account}/active", "admin"),
     ("GET", "/staff/audit", "admin"),
     ("GET", "/staff/audit.csv", "admin"),
+    ("GET", "/staff/training", "trainers"),
 ]
 
 

@@ -448,10 +448,12 @@ async def test_the_words_say_who_reads_what_for_an_invite_and_for_practice(stack
     asked = await invited.say("hello")
     assert "caseworker can read them" in asked and "administrators" in asked
     assert "not your words" in asked and "nothing you type is kept" in asked
+    assert "the people who train me may read that message" in asked
 
     practice = Conversation(stack)
     said = [await practice.say("hello")]
-    assert "nobody reviews it" in said[0] and "30 days" in said[0]
+    assert "no caseworker reads it" in said[0] and "30 days" in said[0]
+    assert "names and numbers taken out" in said[0]
     for message in ("who will see this?", "can I talk to a real person", "are you a bot?"):
         said.append(await practice.say(message))
     said.append(await practice.say("I want to end my life"))

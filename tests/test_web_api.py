@@ -357,3 +357,4 @@ async def test_the_start_page_says_who_reads_what_how_long_and_what_stays(client
     assert "kept until you delete them" in page
     assert "deleted 30 days after you last use the chat" in page
     assert "a note that it did (never your words) is kept, even after that" in page
+    assert "the people who train it may read that message, with names and numbers" in page

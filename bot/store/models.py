@@ -185,7 +185,7 @@ class ConversationKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     sender_id: Mapped[str] = mapped_column(String(128), unique=True)
     # Who the candidate's drafts go to (the caseworker account's email); empty for
-    # practice, which nobody reviews.
+    # practice, which no caseworker reviews.
     caseworker: Mapped[str] = mapped_column(String(128), default="", index=True)
     # The first name or pseudonym the caseworker knows the candidate by.
     name: Mapped[str] = mapped_column(String(80), default="")

@@ -18,7 +18,16 @@ from bot.coaching import shared_coach
 from bot.commands import button_commands
 from bot.logsafe import failure
 from bot.store.retention import purge
-from bot.web import admin_pages, api, keys, pages, spent_page, staff_auth, staff_pages
+from bot.web import (
+    admin_pages,
+    api,
+    keys,
+    pages,
+    spent_page,
+    staff_auth,
+    staff_pages,
+    training_pages,
+)
 from bot.web.config import WebConfig
 from bot.web.limits import limiter
 from bot.web.security import security_middleware
@@ -96,6 +105,7 @@ STAFF_ROUTES = [
     web.post(r"/staff/accounts/{account_id}/active", admin_pages.set_active),
     web.get("/staff/audit", admin_pages.audit_page),
     web.get("/staff/audit.csv", admin_pages.audit_csv),
+    web.get("/staff/training", training_pages.queue_page),
 ]
 
 

@@ -212,6 +212,8 @@ def nav(staff: Staff) -> str:
     links = []
     if staff.role in (Role.CASEWORKER, Role.ADMIN):
         links += [("/staff/caseload", "Candidates"), ("/staff/overview", "Overview")]
+    if staff.role in (Role.TRAINER, Role.ADMIN):
+        links += [("/staff/training", "Where the assistant struggled")]
     if staff.role == Role.ADMIN:
         links += [("/staff/accounts", "Accounts"), ("/staff/audit", "Audit log")]
     links.append(("/staff/password", "Change password"))

@@ -49,11 +49,7 @@ async def home(request: web.Request) -> web.Response:
     staff = await require(request)
     if staff.role in REVIEWERS:
         return redirect("/staff/caseload")
-    return staff_page(
-        staff, "Staff",
-        "<h1>Staff pages</h1><p>Trainer accounts see no candidate data here. Dialogue work "
-        "happens in the project's training data and test stories.</p>",
-    )  # fmt: skip
+    return redirect("/staff/training")  # a trainer's work starts at the queue
 
 
 def _visible(db: Session, staff: Staff, request: web.Request) -> ConversationKey:
