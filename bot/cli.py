@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from bot.config import VAR_DIR, settings
 from bot.logsafe import PRIVATE_UMASK, make_private
@@ -210,6 +211,17 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_training_export(args: argparse.Namespace) -> int:
+    """Write what trainers taught as Rasa YAML (data/trainer/ unless --out)."""
+    from bot.store.db import session_scope
+    from bot.training.export import EXPORT_DIR, export
+
+    with session_scope(settings().database_url) as db:
+        path = export(db, Path(args.out) if args.out else EXPORT_DIR)
+    print(f"wrote {path}")
+    return 0
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.shell import chat
 
@@ -363,6 +375,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
     purge.set_defaults(func=cmd_purge)
+
+    training = commands.add_parser("training", help="what trainers changed").add_subparsers(
+        dest="training_command", required=True
+    )
+    export = training.add_parser("export", help="write trainers' examples as Rasa YAML")
+    export.add_argument("--out", help="the folder to write into (default: data/trainer)")
+    export.set_defaults(func=cmd_training_export)
 
     shell = commands.add_parser("shell", help="chat with the running assistant")
     shell.add_argument("--conversation", help="carry on an earlier conversation by its id")

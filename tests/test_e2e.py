@@ -452,7 +452,7 @@ async def test_the_words_say_who_reads_what_for_an_invite_and_for_practice(stack
 
     practice = Conversation(stack)
     said = [await practice.say("hello")]
-    assert "no caseworker reads it" in said[0] and "30 days" in said[0]
+    assert "just for you" in said[0] and "30 days" in said[0]
     assert "names and numbers taken out" in said[0]
     for message in ("who will see this?", "can I talk to a real person", "are you a bot?"):
         said.append(await practice.say(message))

@@ -153,7 +153,7 @@ async def test_practice_from_the_start_page_then_leave(site, page):
     await expect(page.locator("#unsaved-note")).to_be_visible()
     await expect(page.locator("#unsaved-note")).to_contain_text("starts the chat again")
     await page.get_by_role("button", name="Start").click()
-    await expect(page.locator(".msg.bot").last).to_contain_text("no caseworker reads it")
+    await expect(page.locator(".msg.bot").last).to_contain_text("just for you")
     await page.get_by_role("button", name="Yes, save my answers").click()
     await expect(page.locator("#unsaved-note")).to_be_hidden()
     await page.get_by_role("button", name="Leave and clear this device").click()

@@ -317,6 +317,25 @@ class Review(Base):
     reviewer: Mapped[Account] = relationship()
 
 
+class TrainingExample(Base):
+    """A wording a trainer taught the assistant: this text means this intent.
+
+    Made from a message in the trainers' queue (already redacted, then edited by
+    the trainer) or typed in. Never deleted or changed, so every version of the
+    training data can be told again: `bot training export` writes them all as
+    Rasa YAML (bot.training.export). Holds no candidate id: a trainer never
+    learns who wrote the message it came from.
+    """
+
+    __tablename__ = "training_examples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intent: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ApprovedVersionLocked(Exception):
     """Something tried to change a version a caseworker approved."""
 
