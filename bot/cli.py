@@ -222,6 +222,16 @@ def cmd_training_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_training_run_job(args: argparse.Namespace) -> int:
+    """One background job's own process (the web app starts it: bot.training.jobs)."""
+    from bot.training.jobs import run
+
+    current = settings()
+    status = run(args.job_id, current.database_url, current.training_dir)
+    print(f"job {args.job_id}: {status}")
+    return 0 if status == "passed" else 1
+
+
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.shell import chat
 
@@ -382,6 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = training.add_parser("export", help="write trainers' examples as Rasa YAML")
     export.add_argument("--out", help="the folder to write into (default: data/trainer)")
     export.set_defaults(func=cmd_training_export)
+    run_job = training.add_parser("run-job", help="run one check or publish (the web app does)")
+    run_job.add_argument("job_id", type=int)
+    run_job.set_defaults(func=cmd_training_run_job)
 
     shell = commands.add_parser("shell", help="chat with the running assistant")
     shell.add_argument("--conversation", help="carry on an earlier conversation by its id")

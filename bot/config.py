@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
 # What `make train` writes and every Rasa server loads (the Makefile's MODEL).
 MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
+# The Rasa environment's command (the Makefile's RASA).
+RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 
 
 def _sqlite_url(name: str) -> str:
@@ -34,6 +36,15 @@ class Settings:
     # Redis for the production shape (locks, unsaved chats, shared rate limits);
     # empty for the embedded one, where one process of each kind keeps them.
     redis_url: str = ""
+    # The trainers' background jobs' scratch space and every model they published.
+    training_dir: Path = VAR_DIR / "training"
+    # Rasa pulls its model from the web app (endpoints.yml) with this token; empty:
+    # the web app serves no model.
+    model_server_token: str = ""
+    # The share of each NLU component's epochs a trainer's job trains with. 1 in
+    # real use; the whole-loop browser test trains at 0.2, which still learns a
+    # taught wording, in about a fifth of the time (bot.training.workspace).
+    training_epochs_scale: float = 1.0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -46,6 +57,9 @@ class Settings:
             public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/")
             or f"http://127.0.0.1:{int(os.environ.get('WEB_PORT') or 8000)}",
             redis_url=os.environ.get("REDIS_URL") or "",
+            training_dir=Path(os.environ.get("TRAINING_DIR") or VAR_DIR / "training"),
+            model_server_token=os.environ.get("MODEL_SERVER_TOKEN") or "",
+            training_epochs_scale=float(os.environ.get("TRAINING_EPOCHS_SCALE") or 1.0),
         )
 
 

@@ -16,6 +16,7 @@ listens beyond localhost.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -27,16 +28,18 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.config import MODEL_PATH, PROJECT_ROOT, VAR_DIR, settings
+from bot.config import MODEL_PATH, RASA_BIN, VAR_DIR, settings
 from bot.ops import balancer, datastores
 from bot.ops.supervisor import GIVEN_UP, Program, Supervisor
 
-RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
 LOCALHOST = "127.0.0.1"
 # A candidate's turn holds their Redis lock at most this long (seconds). When a
 # replica dies mid-turn its lock is freed after this, so the candidate's next
 # message waits at most this long; a turn takes well under a second.
 LOCK_LIFETIME_SECONDS = 20
+# How often each Rasa server asks the web app whether the model changed (seconds):
+# a publish reaches candidates within this. An unchanged answer is one 304.
+MODEL_PULL_SECONDS = 10
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Stack:
     _rasa_ports: list[int] = field(default_factory=list, init=False)
     _action_ports: list[int] = field(default_factory=list, init=False)
     _web_ports: list[int] = field(default_factory=list, init=False)
+    _model_token: str = field(default_factory=lambda: secrets.token_urlsafe(32), init=False)
 
     @property
     def rasa_url(self) -> str:
@@ -88,10 +92,11 @@ class Stack:
     def programs(self) -> list[Program]:
         """Every process, datastores first, in the order they are started."""
         if not self.production:
+            assert self.web_port is not None
             return [
                 _action_server("actions", self.action_port),
+                _web_app("web", self.web_host, self.web_port),
                 _rasa_server("rasa", self.rasa_port),
-                *([_web_app("web", self.web_host, self.web_port)] if self.web_port else []),
             ]
         assert self._scratch is not None
         stores = []
@@ -102,8 +107,8 @@ class Stack:
         return [
             *stores,
             *(_action_server(f"actions-{i + 1}", p) for i, p in enumerate(self._action_ports)),
-            *(_rasa_server(f"rasa-{i + 1}", p) for i, p in enumerate(self._rasa_ports)),
             *(_web_app(f"web-{i + 1}", LOCALHOST, p) for i, p in enumerate(self._web_ports)),
+            *(_rasa_server(f"rasa-{i + 1}", p) for i, p in enumerate(self._rasa_ports)),
             Program(
                 "haproxy",
                 ["/usr/sbin/haproxy", "-db", "-f", str(self._scratch / "haproxy.cfg")],
@@ -127,6 +132,11 @@ class Stack:
             TICKET_LOCK_LIFETIME=str(LOCK_LIFETIME_SECONDS),
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
+            # Rasa pulls its model from the website (the balancer's port in the
+            # production shape), with a token only this stack's processes know.
+            MODEL_SERVER_URL=f"{self.web_url}/models/current",
+            MODEL_SERVER_TOKEN=os.environ.get("MODEL_SERVER_TOKEN") or self._model_token,
+            MODEL_PULL_SECONDS=os.environ.get("MODEL_PULL_SECONDS") or str(MODEL_PULL_SECONDS),
         )
         if self.production:
             # The web processes see clients through HAProxy on this machine.
@@ -141,6 +151,8 @@ class Stack:
             raise RuntimeError(f"No trained model at {MODEL_PATH}. Run `make train` first.")
         if self.production:
             self._plan_production()
+        # Every stack has a website: the Rasa servers load their model from it.
+        self.web_port = self.web_port or free_port()
         self.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         run_dir = self.run_dir or self._scratch or Path(tempfile.mkdtemp(prefix="stack-"))
         self._scratch = self._scratch or run_dir
@@ -306,11 +318,11 @@ def _rasa_server(name: str, port: int) -> Program:
             str(RASA_BIN), "run",
             "--interface", LOCALHOST,
             "--port", str(port),
-            "--model", str(MODEL_PATH),
             "--endpoints", "endpoints.yml",
             "--credentials", "credentials.yml",
         ],
-        # The REST channel answers 200 only once the model is loaded.
+        # The REST channel answers 200 only once the model is loaded (from the
+        # web app: endpoints.yml `models:`).
         health_url=f"http://{LOCALHOST}:{port}/webhooks/rest/",
         start_seconds=10,
     )  # fmt: skip

@@ -34,6 +34,7 @@ from sanic.response import HTTPResponse
 from bot.logsafe import failure
 from rasa_addons.action_outage import ActionServerAway, refuse_turns_without_action_server
 from rasa_addons.faster_turns import do_once_what_rasa_redoes
+from rasa_addons.model_swap import load_models_beside_the_one_in_use
 from rasa_addons.store_outage import refuse_turns_without_tracker_store
 
 logger = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class RetrySafeRestInput(RestInput):
         refuse_turns_without_action_server()
         refuse_turns_without_tracker_store()
         do_once_what_rasa_redoes()
+        load_models_beside_the_one_in_use()
 
     @classmethod
     def name(cls) -> str:

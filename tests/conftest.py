@@ -115,9 +115,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     with Stack(
         rasa_port=free_port(),
         action_port=free_port(),
+        web_host="127.0.0.1",
         database_url=database_url,
         tracker_store_url=f"sqlite:///{tmp / 'tracker.db'}",
         log_dir=tmp / "log",
+        env={"TRAINING_DIR": str(tmp / "training")},
     ) as running:
         yield running
 

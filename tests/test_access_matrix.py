@@ -20,10 +20,13 @@ from aiohttp import web
 from bot.review import decisions
 from bot.store import drafts
 from bot.store.db import session_scope
+from bot.training import jobs
+from bot.training.struggles import wording_key
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from tests.review_helpers import account, add_account, add_case, submit, write
 from tests.test_staff_routes import PASSWORD, log_in, origin
+from tests.training_helpers import CONSENTED, said, save_conversation
 from tests.web_helpers import use_invite
 
 VISITORS = ("anonymous", "candidate_a", "candidate_b", "trainer", "caseworker_b",
@@ -58,6 +61,8 @@ def who_may(kind: str) -> dict[str, str | int]:
     if kind == "trainers":
         return {"trainer": THROUGH, "admin": THROUGH, "caseworker_a": 403, "caseworker_b": 403,
                 **staff_refusal}  # fmt: skip
+    if kind == "rasa":  # the model server: only Rasa, with the stack's token
+        return dict.fromkeys(VISITORS, 404)
     if kind == "admin":
         return {"admin": THROUGH, "caseworker_a": 403, "caseworker_b": 403, "trainer": 403,
                 **staff_refusal}  # fmt: skip
@@ -106,6 +111,14 @@ ROUTES = [
     ("GET", "/staff/audit", "admin"),
     ("GET", "/staff/audit.csv", "admin"),
     ("GET", "/staff/training", "trainers"),
+    ("GET", "/staff/training/messages/{wording}", "trainers"),
+    ("POST", "/staff/training/messages/{wording}", "trainers"),
+    ("GET", "/staff/training/model", "trainers"),
+    ("POST", "/staff/training/model/back", "trainers"),
+    ("POST", "/staff/training/jobs", "trainers"),
+    ("GET", "/staff/training/jobs/{job}.json", "trainers"),
+    ("GET", "/staff/training/jobs/{job}", "trainers"),
+    ("GET", "/models/current", "rasa"),
 ]
 
 
@@ -121,7 +134,7 @@ def test_the_matrix_lists_every_route_the_app_serves():
     names = {"{case}": "{key_id}", "{account}": "{account_id}",
              "approved.docx": "approved.{fmt}", "approved.txt": "approved.{fmt}",
              "export.docx": "export.{fmt}", "export.txt": "export.{fmt}",
-             "/static/chat.js": "/static"}  # fmt: skip
+             "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}"}  # fmt: skip
     listed = set()
     for method, path, _ in ROUTES:
         for ours, theirs in names.items():
@@ -169,7 +182,16 @@ def world(database_url):
             decisions.approve(db, account(reviewer), version)
         write(sender, {"what_happened": "In 2019 I was convicted of theft; I paid it back."})
         submit(sender)
-    return {"case_a": case_a, "case_b": case_b, "token_a": token_a, "token_b": token_b}
+    # A message the assistant did not understand, in the trainers' queue; a check.
+    save_conversation(os.environ["TRACKER_STORE_URL"], sender_a,
+                      [*CONSENTED, said("wot", "nlu_fallback", 0.2, at=5)])  # fmt: skip
+    with session_scope() as db:
+        job = jobs.start(db, "check", "tom@x.org")
+        job.active, job.status = None, "failed"
+        db.flush()
+        job_id = job.id
+    return {"case_a": case_a, "case_b": case_b, "token_a": token_a, "token_b": token_b,
+            "wording": wording_key("wot"), "job": job_id}  # fmt: skip
 
 
 async def visitor_client(aiohttp_client, config, world, visitor: str):
@@ -203,6 +225,11 @@ def form(path: str, csrf: str) -> dict[str, str]:
         "/staff/password": {"current": PASSWORD, "new": PASSWORD + "!", "repeat": PASSWORD + "!"},
         "/staff/accounts": {"email": "new@x.org", "role": "caseworker", "password": PASSWORD},
         "/active": {"active": "no"},
+        # A taught wording leaves the queue (the next visitor would get 404), and
+        # starting a real job would train a model: each form is refused after the
+        # role check, with 400.
+        "/staff/training/messages/{wording}": {"wording": "call me", "intent": ""},
+        "/staff/training/jobs": {"kind": "not-a-kind"},
     }
     found = next((v for k, v in forms.items() if path.endswith(k)), {})
     return {**found, "csrf": csrf}
@@ -236,7 +263,8 @@ async def ask_everyone(clients: dict, world: dict, method: str, path: str, kind:
         # The admin is shown the other caseworker's candidate: they reach every one.
         case = world["case_b" if visitor == "admin" else "case_a"]
         account_id = str(account("kim@x.org").id)
-        url = path.format(case=case, account=account_id, token=world["token_a"])
+        url = path.format(case=case, account=account_id, token=world["token_a"],
+                          wording=world["wording"], job=world["job"])  # fmt: skip
         csrf = await csrf_of(client)
         if method == "GET":
             response = await client.get(url, allow_redirects=False)

@@ -132,9 +132,11 @@ def fill(path: str, people: dict, own: str = "sams_case") -> str:
 
 
 def test_the_table_lists_every_staff_route():
-    served = {(r.method, r.path) for r in STAFF_ROUTES} - {
-        ("GET", "/staff/login"), ("POST", "/staff/login"),
-    }  # fmt: skip
+    # The trainers' pages past the queue need a queued message or a job, which
+    # this file's people do not make: test_access_matrix asks each as everyone.
+    served = {
+        (r.method, r.path) for r in STAFF_ROUTES if not r.path.startswith("/staff/training/")
+    } - {("GET", "/staff/login"), ("POST", "/staff/login")}
     any_format = "export.{fmt:docx|txt}"
     names = {"{own}": "{key_id}", "{other_account}": "{account_id}",
              "export.docx": any_format, "export.txt": any_format}  # fmt: skip

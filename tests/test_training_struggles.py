@@ -2,34 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from bot.store.conversations import EVENTS
-from bot.store.db import engine_for
 from bot.training.struggles import grouped, queue, struggles
-
-CONSENTED = [{"event": "slot", "name": "consent", "value": True, "timestamp": 1.0}]
-
-
-def said(text: str, intent: str, confidence: float = 0.95, at: float = 2.0, **intent_extra):
-    """A candidate's message, as Rasa stores a UserUttered event."""
-    parse = {"intent": {"name": intent, "confidence": confidence, **intent_extra}}
-    return {"event": "user", "text": text, "parse_data": parse, "timestamp": at}
-
-
-def replied(text: str) -> dict:
-    return {"event": "bot", "text": text, "timestamp": 2.0}
-
-
-def ran(action: str) -> dict:
-    return {"event": "action", "name": action, "timestamp": 2.0}
-
-
-def asking_for(slot: str | None, form: str | None = "disclosure_form") -> list[dict]:
-    return [
-        {"event": "active_loop", "name": form, "timestamp": 2.0},
-        {"event": "slot", "name": "requested_slot", "value": slot, "timestamp": 2.0},
-    ]
+from tests.training_helpers import CONSENTED, asking_for, ran, replied, said, save_conversation
 
 
 def test_a_fallback_is_queued_redacted_with_the_reply_beside_it():
@@ -117,19 +91,11 @@ def test_the_same_wording_is_one_group_with_its_count_newest_first():
 
 def test_the_queue_reads_every_saved_conversation_from_the_tracker_store(tmp_path):
     url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    engine = engine_for(url)
-    EVENTS.metadata.create_all(engine)
     conversation_a = [*CONSENTED, said("what is a dbs", "chitchat", 0.3, at=10)]
     conversation_b = [*CONSENTED, said("What is a DBS?", "chitchat", 0.2, at=20)]
     private = [said("what is a dbs", "chitchat", 0.2, at=30)]  # no yes to saving
-    with engine.begin() as conn:
-        for sender, events in (("a", conversation_a), ("b", conversation_b), ("c", private)):
-            for event in events:
-                conn.execute(
-                    EVENTS.insert().values(
-                        sender_id=sender, type_name=event["event"], data=json.dumps(event)
-                    )
-                )
+    for sender, events in (("a", conversation_a), ("b", conversation_b), ("c", private)):
+        save_conversation(url, sender, events)
     [group] = queue(url)
     assert (group.text, group.count, group.newest.at) == ("What is a DBS?", 2, 20)
     assert queue(f"sqlite:///{tmp_path / 'empty.db'}") == []

@@ -336,6 +336,66 @@ class TrainingExample(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class QueueDecision(Base):
+    """A trainer dealt with a wording in the queue: taught it, or said the assistant
+    should not handle it. The queue leaves that wording out from then on."""
+
+    __tablename__ = "queue_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # bot.training.struggles.Group.key: a hash of the redacted wording, not the words.
+    wording_key: Mapped[str] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(32))  # "taught" or "not_for_assistant"
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TrainingJob(Base):
+    """A check or a train-and-publish, run in the background (bot.training.jobs).
+
+    `active` is True while the job is waiting or running and NULL after: it is
+    unique, so the database itself lets only one job run at a time, whichever web
+    process was asked."""
+
+    __tablename__ = "training_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "check" or "publish"
+    status: Mapped[str] = mapped_column(String(16), default="running")  # passed, failed
+    active: Mapped[bool | None] = mapped_column(Boolean, unique=True, default=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    step: Mapped[str] = mapped_column(String(128), default="Starting")
+    started_by: Mapped[str] = mapped_column(String(128))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What was trained: a hash of every training file, so a publish can tell that
+    # a check already trained exactly these changes.
+    data_hash: Mapped[str | None] = mapped_column(String(64))
+    # The model this job trained, in the models folder (kept for a publish).
+    model_file: Mapped[str | None] = mapped_column(String(128))
+    report: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishedModel(Base):
+    """A model a trainer published, with the report of its check. Kept for ever, so
+    a publish can be undone: the assistant runs the newest one not withdrawn (or
+    the repository's own model, `make train`'s, when there is none)."""
+
+    __tablename__ = "published_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file: Mapped[str] = mapped_column(String(128), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    job_id: Mapped[int] = mapped_column(ForeignKey("training_jobs.id"))
+    published_by: Mapped[str] = mapped_column(String(128))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    report: Mapped[dict | None] = mapped_column(JSON)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(128))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ApprovedVersionLocked(Exception):
     """Something tried to change a version a caseworker approved."""
 

@@ -21,6 +21,7 @@ the assistant's reply too, and says nothing of who wrote it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +60,15 @@ class Group:
     kinds: tuple[str, ...]
     count: int
     newest: Struggle
+
+    @property
+    def key(self) -> str:
+        """The wording's name in a URL and in the database: a hash, not the words."""
+        return wording_key(self.text)
+
+
+def wording_key(text: str) -> str:
+    return hashlib.sha256(_norm(text).encode()).hexdigest()[:32]
 
 
 @lru_cache(maxsize=1)

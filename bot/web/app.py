@@ -22,6 +22,7 @@ from bot.web import (
     admin_pages,
     api,
     keys,
+    model_server,
     pages,
     spent_page,
     staff_auth,
@@ -76,6 +77,7 @@ def create_app(config: WebConfig | None = None) -> web.Application:
             web.get(r"/api/statement/approved.{fmt:docx|txt}", api.download_approved),
             web.get("/healthz", api.healthz),
             *STAFF_ROUTES,
+            MODEL_ROUTE,
             web.static("/static", STATIC),
         ]
     )
@@ -106,7 +108,17 @@ STAFF_ROUTES = [
     web.get("/staff/audit", admin_pages.audit_page),
     web.get("/staff/audit.csv", admin_pages.audit_csv),
     web.get("/staff/training", training_pages.queue_page),
+    web.get(r"/staff/training/messages/{key:[0-9a-f]{32}}", training_pages.teach_form),
+    web.post(r"/staff/training/messages/{key:[0-9a-f]{32}}", training_pages.teach),
+    web.get("/staff/training/model", training_pages.model_page),
+    web.post("/staff/training/model/back", training_pages.go_back),
+    web.post("/staff/training/jobs", training_pages.start_job),
+    web.get(r"/staff/training/jobs/{job_id}.json", training_pages.job_status),
+    web.get(r"/staff/training/jobs/{job_id}", training_pages.job_page),
 ]
+
+# Rasa's model server (endpoints.yml): only for the stack's token.
+MODEL_ROUTE = web.get("/models/current", model_server.current_model)
 
 
 async def _warm_up(app: web.Application) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.config import settings
+from bot.config import VAR_DIR, settings
 from bot.web.clients import Network, parse_networks
 
 MAX_MESSAGE_CHARS = 2000
@@ -37,6 +38,10 @@ class WebConfig:
     trusted_proxies: tuple[Network, ...] = ()
     # Set: every web process shares its rate limits through this Redis.
     redis_url: str = ""
+    # The trainers' jobs and published models (bot.training), and the token Rasa
+    # pulls its model with (bot.web.model_server; empty: no model is served).
+    training_dir: Path = VAR_DIR / "training"
+    model_server_token: str = ""
 
     @classmethod
     def from_env(cls) -> WebConfig:
@@ -53,4 +58,6 @@ class WebConfig:
             codes_burst=float(os.environ.get("CODES_BURST", cls.codes_burst)),
             trusted_proxies=parse_networks(os.environ.get("TRUSTED_PROXIES", "")),
             redis_url=current.redis_url,
+            training_dir=current.training_dir,
+            model_server_token=current.model_server_token,
         )

@@ -213,7 +213,10 @@ def nav(staff: Staff) -> str:
     if staff.role in (Role.CASEWORKER, Role.ADMIN):
         links += [("/staff/caseload", "Candidates"), ("/staff/overview", "Overview")]
     if staff.role in (Role.TRAINER, Role.ADMIN):
-        links += [("/staff/training", "Where the assistant struggled")]
+        links += [
+            ("/staff/training", "Where the assistant struggled"),
+            ("/staff/training/model", "Check and publish"),
+        ]
     if staff.role == Role.ADMIN:
         links += [("/staff/accounts", "Accounts"), ("/staff/audit", "Audit log")]
     links.append(("/staff/password", "Change password"))
