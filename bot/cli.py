@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import VAR_DIR, settings
+from bot.config import PROJECT_ROOT, VAR_DIR, settings
 from bot.logsafe import PRIVATE_UMASK, make_private
 from bot.parts import PARTS
 
@@ -212,13 +212,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_training_export(args: argparse.Namespace) -> int:
-    """Write what trainers taught as Rasa YAML (data/trainer/ unless --out)."""
+    """Write what trainers changed as Rasa YAML (into the repository unless --out)."""
     from bot.store.db import session_scope
-    from bot.training.export import EXPORT_DIR, export
+    from bot.training.export import export
 
     with session_scope(settings().database_url) as db:
-        path = export(db, Path(args.out) if args.out else EXPORT_DIR)
-    print(f"wrote {path}")
+        paths = export(db, Path(args.out) if args.out else PROJECT_ROOT)
+    for path in paths:
+        print(f"wrote {path}")
     return 0
 
 
@@ -389,8 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
     training = commands.add_parser("training", help="what trainers changed").add_subparsers(
         dest="training_command", required=True
     )
-    export = training.add_parser("export", help="write trainers' examples as Rasa YAML")
-    export.add_argument("--out", help="the folder to write into (default: data/trainer)")
+    export = training.add_parser("export", help="write trainers' examples and stories as Rasa YAML")
+    export.add_argument(
+        "--out", help="a folder laid out as the repository, to write into (default: the repository)"
+    )
     export.set_defaults(func=cmd_training_export)
     run_job = training.add_parser("run-job", help="run one check or publish (the web app does)")
     run_job.add_argument("job_id", type=int)

@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.review import decisions
 from bot.store import drafts
 from bot.store.db import session_scope
+from bot.store.models import TrainingExample, TrainingStory
 from bot.training import jobs
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
@@ -113,6 +114,13 @@ ROUTES = [
     ("GET", "/staff/training", "trainers"),
     ("GET", "/staff/training/messages/{wording}", "trainers"),
     ("POST", "/staff/training/messages/{wording}", "trainers"),
+    ("GET", "/staff/training/intents", "trainers"),
+    ("GET", "/staff/training/intents/{intent}", "trainers"),
+    ("POST", "/staff/training/intents/{intent}/examples", "trainers"),
+    ("POST", "/staff/training/examples/{example}/remove", "trainers"),
+    ("GET", "/staff/training/stories", "trainers"),
+    ("POST", "/staff/training/stories", "trainers"),
+    ("POST", "/staff/training/stories/{story}/remove", "trainers"),
     ("GET", "/staff/training/model", "trainers"),
     ("POST", "/staff/training/model/back", "trainers"),
     ("POST", "/staff/training/jobs", "trainers"),
@@ -134,7 +142,9 @@ def test_the_matrix_lists_every_route_the_app_serves():
     names = {"{case}": "{key_id}", "{account}": "{account_id}",
              "approved.docx": "approved.{fmt}", "approved.txt": "approved.{fmt}",
              "export.docx": "export.{fmt}", "export.txt": "export.{fmt}",
-             "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}"}  # fmt: skip
+             "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}",
+             "{intent}": "{name}", "{example}": "{example_id}",
+             "{story}": "{story_id}"}  # fmt: skip
     listed = set()
     for method, path, _ in ROUTES:
         for ours, theirs in names.items():
@@ -190,8 +200,17 @@ def world(database_url):
         job.active, job.status = None, "failed"
         db.flush()
         job_id = job.id
+        example = TrainingExample(intent="ask_person", text="gis a human", author="tom@x.org")
+        db.add(example)
+        db.flush()
+        example_id = example.id
+        story = TrainingStory(name="Bye", steps=[], author="tom@x.org")
+        db.add(story)
+        db.flush()
+        story_id = story.id
     return {"case_a": case_a, "case_b": case_b, "token_a": token_a, "token_b": token_b,
-            "wording": wording_key("wot"), "job": job_id}  # fmt: skip
+            "wording": wording_key("wot"), "job": job_id, "example": example_id,
+            "story": story_id}  # fmt: skip
 
 
 async def visitor_client(aiohttp_client, config, world, visitor: str):
@@ -230,6 +249,13 @@ def form(path: str, csrf: str) -> dict[str, str]:
         # role check, with 400.
         "/staff/training/messages/{wording}": {"wording": "call me", "intent": ""},
         "/staff/training/jobs": {"kind": "not-a-kind"},
+        "/examples": {"wording": "can I speak to somebody"},
+        "/staff/training/stories": {
+            "name": "Bye",
+            "text-1": "laters",
+            "intent-1": "goodbye",
+            "reply-1": "utter_goodbye",
+        },
     }
     found = next((v for k, v in forms.items() if path.endswith(k)), {})
     return {**found, "csrf": csrf}
@@ -264,7 +290,8 @@ async def ask_everyone(clients: dict, world: dict, method: str, path: str, kind:
         case = world["case_b" if visitor == "admin" else "case_a"]
         account_id = str(account("kim@x.org").id)
         url = path.format(case=case, account=account_id, token=world["token_a"],
-                          wording=world["wording"], job=world["job"])  # fmt: skip
+                          wording=world["wording"], job=world["job"], intent="ask_person",
+                          example=world["example"], story=world["story"])  # fmt: skip
         csrf = await csrf_of(client)
         if method == "GET":
             response = await client.get(url, allow_redirects=False)

@@ -20,7 +20,8 @@ def test_every_taught_example_is_written_once_under_its_intent(tmp_path, databas
     teach("faq/who_sees", "who gets to read my answers")  # taught twice, written once
     teach("greet", 'a "quoted" word: and a colon')
     with session_scope() as db:
-        path = export(db, tmp_path / "trainer")
+        path, _ = export(db, tmp_path)
+    assert path == tmp_path / "data" / "trainer" / "nlu.yml"
     written = yaml.safe_load(path.read_text())
     assert written["version"] == "3.1"
     assert written["nlu"] == [
@@ -32,8 +33,9 @@ def test_every_taught_example_is_written_once_under_its_intent(tmp_path, databas
 
 def test_with_nothing_taught_the_file_holds_no_examples(tmp_path, database_url):
     with session_scope() as db:
-        path = export(db, tmp_path)
-    assert yaml.safe_load(path.read_text())["nlu"] == []
+        examples, story_file = export(db, tmp_path)
+    assert yaml.safe_load(examples.read_text())["nlu"] == []
+    assert yaml.safe_load(story_file.read_text())["stories"] == []
 
 
 def test_bot_training_export_writes_the_file_and_says_where(tmp_path, database_url, capsys):
@@ -41,5 +43,7 @@ def test_bot_training_export_writes_the_file_and_says_where(tmp_path, database_u
 
     teach("greet", "alright mate")
     assert main(["training", "export", "--out", str(tmp_path)]) == 0
-    assert f"wrote {tmp_path / 'nlu.yml'}" in capsys.readouterr().out
-    assert "- alright mate" in (tmp_path / "nlu.yml").read_text()
+    said = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'data' / 'trainer' / 'nlu.yml'}" in said
+    assert f"wrote {tmp_path / 'tests' / 'test_trainer_stories.yml'}" in said
+    assert "- alright mate" in (tmp_path / "data" / "trainer" / "nlu.yml").read_text()

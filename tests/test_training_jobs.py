@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import psutil
 import pytest
+import yaml
 
 from bot.store.db import session_scope
 from bot.store.models import TrainingExample, TrainingJob, utcnow
@@ -152,3 +153,21 @@ def wait_for_process(words: list[str], timeout: float) -> psutil.Process:
                 return process
         time.sleep(0.5)
     raise TimeoutError(f"no process with {words}")
+
+
+def test_a_jobs_copy_scales_only_the_nlu_epochs_so_the_dialogue_model_is_reused(
+    database_url, tmp_path
+):
+    with session_scope() as db:
+        full = workspace.build(db, tmp_path / "full")
+        small = workspace.build(db, tmp_path / "small", epochs_scale=0.2)
+    epochs = {}
+    for name, folder in (("full", full), ("small", small)):
+        config = yaml.safe_load((folder / "config.yml").read_text())
+        epochs[name] = (
+            [c.get("epochs") for c in config["pipeline"] if "epochs" in c],
+            config["policies"],
+        )
+    assert epochs["small"][0] == [round(e * 0.2) for e in epochs["full"][0]] != []
+    assert epochs["small"][1] == epochs["full"][1]  # the policies, unchanged
+    assert workspace.data_hash(full) != workspace.data_hash(small)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 from html import escape as html_escape
 
 import pytest
+import yaml
 from sqlalchemy import select
 
+from bot.config import PROJECT_ROOT, RASA_BIN
 from bot.services import free_port
 from bot.store.conversations import EVENTS
 from bot.store.db import engine_for, session_scope
-from bot.store.models import AuditEvent, QueueDecision, TrainingExample
+from bot.store.models import AuditEvent, QueueDecision, TrainingExample, TrainingStory
+from bot.training.export import export
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
 from bot.web.config import WebConfig
@@ -189,3 +195,213 @@ async def test_a_message_not_in_the_queue_is_a_404(client):
     response = await client.get(f"/staff/training/messages/{'0' * 32}")
     assert response.status == 404
     assert (await client.get("/staff/training/messages/not-a-key")).status == 404
+
+
+# --- what the assistant understands: each intent's examples ----------------------------
+
+
+async def add(client, csrf: str, intent: str, wording: str):
+    return await client.post(
+        f"/staff/training/intents/{intent}/examples",
+        data={"csrf": csrf, "wording": wording},
+        headers=origin(client),
+        allow_redirects=False,
+    )
+
+
+async def test_a_trainer_adds_a_wording_to_an_intent_redacted_and_sees_its_history(client):
+    csrf = await trainer(client)
+    listing = await (await client.get("/staff/training/intents")).text()
+    assert 'href="/staff/training/intents/ask_person">Wants to talk to a real person.' in listing
+    page = await (await client.get("/staff/training/intents/ask_person")).text()
+    assert "can I talk to a real person" in page  # the project's own examples
+    saved = await add(client, csrf, "ask_person", "can Kwame ring 07700 900123 for me")
+    assert saved.status == 303
+    assert saved.headers["Location"] == "/staff/training/intents/ask_person?done=added"
+    with session_scope() as db:
+        [example] = db.scalars(select(TrainingExample)).all()
+        actions = db.scalars(select(AuditEvent.action)).all()
+    assert (example.intent, example.text) == ("ask_person", "can [name] ring [phone] for me")
+    assert "added an example" in actions
+    page = await (await client.get(saved.headers["Location"])).text()
+    assert "Added." in page and "can [name] ring [phone] for me" in page
+    assert "Kwame" not in page and "07700" not in page
+    history = page.split('id="history-h"')[1]
+    assert "Added" in history and "tom@x.org" in history
+
+
+async def test_a_wording_taken_back_stays_in_the_history_and_leaves_the_export(client, tmp_path):
+    csrf = await trainer(client)
+    await add(client, csrf, "faq/who_sees", "who gets to see my stuff")
+    with session_scope() as db:
+        [example] = db.scalars(select(TrainingExample)).all()
+    page = await (await client.get("/staff/training/intents/faq/who_sees")).text()
+    assert "who gets to see my stuff" in page
+    for _ in range(2):  # twice: the second changes nothing
+        taken = await client.post(
+            f"/staff/training/examples/{example.id}/remove",
+            data={"csrf": csrf},
+            headers=origin(client),
+            allow_redirects=False,
+        )
+        assert taken.headers["Location"] == "/staff/training/intents/faq/who_sees?done=removed"
+    with session_scope() as db:
+        example = db.get(TrainingExample, example.id)
+        assert example.removed_by == "tom@x.org" and example.removed_at is not None
+        assert "who gets to see my stuff" not in export(db, tmp_path)[0].read_text()
+    page = await (await client.get("/staff/training/intents/faq/who_sees?done=removed")).text()
+    assert "Taken back." in page
+    assert page.split('id="history-h"')[1].count("who gets to see my stuff") == 2
+    assert "Take back" not in page.split('id="known-h"')[0]  # no longer in force
+    missing = await client.post(
+        "/staff/training/examples/99999/remove", data={"csrf": csrf}, headers=origin(client)
+    )
+    assert missing.status == 404
+
+
+@pytest.mark.parametrize(
+    ("wording", "status", "problem"),
+    [
+        ("  ", 400, "The wording is empty"),
+        ("x" * 301, 400, "too long"),
+        ("x" * 1201, 413, "too long"),
+        ("gis a word with a human", 400, "already learns that wording"),  # a trainer's
+        ("I want to talk to a person", 400, "already learns that wording"),  # the project's
+    ],
+)
+async def test_a_bad_wording_comes_back_on_the_intents_page_with_nothing_saved(
+    client, wording, status, problem
+):
+    csrf = await trainer(client)
+    await add(client, csrf, "ask_person", "gis a word with a human")
+    response = await add(client, csrf, "ask_person", wording)
+    assert response.status == status
+    assert problem in await response.text()
+    with session_scope() as db:
+        assert len(db.scalars(select(TrainingExample)).all()) == 1
+
+
+async def test_an_intent_the_assistant_does_not_know_is_a_404(client):
+    csrf = await trainer(client)
+    for name in ("no_such_intent", "faq/no_such_question", "safety_concern", "answer"):
+        assert (await client.get(f"/staff/training/intents/{name}")).status == 404, name
+        assert (await add(client, csrf, name, "hello there")).status == 404, name
+
+
+# --- test stories -------------------------------------------------------------------------
+
+
+async def write_story(client, csrf: str, name: str, *turns: tuple[str, str, str]):
+    data = {"csrf": csrf, "name": name}
+    for number, (text, intent, reply) in enumerate(turns, start=1):
+        data |= {f"text-{number}": text, f"intent-{number}": intent, f"reply-{number}": reply}
+    return await client.post(
+        "/staff/training/stories", data=data, headers=origin(client), allow_redirects=False
+    )
+
+
+def read_by_rasa(path) -> list[list[str]]:
+    """Each story in `path` as Rasa's own reader takes it: its events' names."""
+    code = (
+        "import json, sys\n"
+        "from rasa.shared.core.domain import Domain\n"
+        "from rasa.shared.core.training_data.story_reader.yaml_story_reader "
+        "import YAMLStoryReader\n"
+        "steps = YAMLStoryReader(Domain.load('domain.yml')).read_from_file(sys.argv[1])\n"
+        "print(json.dumps([[getattr(e, 'action_name', None) or e.intent_name "
+        "for e in step.events] for step in steps]))\n"
+    )
+    done = subprocess.run(
+        [str(RASA_BIN.parent / "python"), "-c", code, str(path)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def test_a_story_from_the_form_is_kept_redacted_and_runs_as_a_rasa_test_story(
+    client, tmp_path
+):
+    csrf = await trainer(client)
+    form = await (await client.get("/staff/training/stories")).text()
+    assert "Wants to talk to a real person." in form and "put you through" in form
+    saved = await write_story(
+        client, csrf, "Asking for a person, then who reads it",
+        ("can Kwame ring me", "ask_person", "utter_ask_person"),
+        ("who reads this", "faq/who_sees", ""),  # a question: its own answer
+    )  # fmt: skip
+    assert saved.status == 303
+    with session_scope() as db:
+        [story] = db.scalars(select(TrainingStory)).all()
+        actions = db.scalars(select(AuditEvent.action)).all()
+        _, story_file = export(db, tmp_path)
+    assert story.steps == [
+        {"user": "can [name] ring me", "intent": "ask_person", "reply": "utter_ask_person"},
+        {"user": "who reads this", "intent": "faq/who_sees", "reply": "utter_faq"},
+    ]
+    assert "wrote a test story" in actions
+    page = await (await client.get("/staff/training/stories?done=story")).text()
+    assert "Asking for a person, then who reads it" in page and "can [name] ring me" in page
+    assert "Kwame" not in page
+    assert read_by_rasa(story_file) == [
+        ["ask_person", "utter_ask_person", "faq", "utter_faq"]
+    ]  # fmt: skip
+
+
+async def test_a_story_starts_from_a_message_in_the_queue_as_the_queue_shows_it(client):
+    await trainer(client)
+    queue_page = await (await client.get("/staff/training")).text()
+    assert f"/staff/training/stories?from={key_of(QUEUED)}" in queue_page
+    page = await (await client.get(f"/staff/training/stories?from={key_of(QUEUED)}")).text()
+    assert f'name="text-1" rows="2" maxlength="300">{QUEUED}</textarea>' in page
+    for planted in PLANTED:  # (the made-up example answers offered as replies say 2019)
+        assert planted == "2019" or planted not in page, planted
+
+
+@pytest.mark.parametrize(
+    ("name", "turns", "problem"),
+    [
+        ("", [("hi", "greet", "utter_goodbye")], "Give the story a name"),
+        ("A", [], "at least one message"),
+        ("A", [("hi", "", "utter_goodbye")], "what each message meant"),
+        ("A", [("hi", "greet", "")], "how the assistant should answer"),
+        ("A", [("hi", "greet", "utter_no_such_thing")], "how the assistant should answer"),
+        ("A", [("hi", "no_such_intent", "utter_goodbye")], "what each message meant"),
+        ("A", [("x" * 301, "greet", "utter_goodbye")], "between 1 and 300"),
+    ],
+)
+async def test_a_story_with_a_problem_comes_back_on_the_form_with_nothing_saved(
+    client, name, turns, problem
+):
+    csrf = await trainer(client)
+    response = await write_story(client, csrf, name, *turns)
+    assert response.status == 400
+    html = await response.text()
+    assert problem in html and "Nothing was saved." in html
+    for text, _, _ in turns:
+        assert text in html  # the trainer's words are kept on the form
+    with session_scope() as db:
+        assert db.scalars(select(TrainingStory)).all() == []
+
+
+async def test_a_story_taken_back_stays_listed_and_leaves_the_export(client, tmp_path):
+    csrf = await trainer(client)
+    await write_story(client, csrf, "Saying goodbye", ("laters", "goodbye", "utter_goodbye"))
+    with session_scope() as db:
+        [story] = db.scalars(select(TrainingStory)).all()
+    taken = await client.post(
+        f"/staff/training/stories/{story.id}/remove",
+        data={"csrf": csrf},
+        headers=origin(client),
+        allow_redirects=False,
+    )
+    assert taken.headers["Location"] == "/staff/training/stories?done=story_removed"
+    page = await (await client.get(taken.headers["Location"])).text()
+    assert "Saying goodbye" in page and "Taken back by tom@x.org" in page
+    with session_scope() as db:
+        _, story_file = export(db, tmp_path)
+    assert yaml.safe_load(story_file.read_text())["stories"] == []
+    missing = await client.post(
+        "/staff/training/stories/99999/remove", data={"csrf": csrf}, headers=origin(client)
+    )
+    assert missing.status == 404

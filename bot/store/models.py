@@ -321,10 +321,11 @@ class TrainingExample(Base):
     """A wording a trainer taught the assistant: this text means this intent.
 
     Made from a message in the trainers' queue (already redacted, then edited by
-    the trainer) or typed in. Never deleted or changed, so every version of the
-    training data can be told again: `bot training export` writes them all as
-    Rasa YAML (bot.training.export). Holds no candidate id: a trainer never
-    learns who wrote the message it came from.
+    the trainer) or typed in on an intent's page. Never deleted or changed: a
+    trainer who takes one back marks it removed (who, when), so every version of
+    the training data can be told again. `bot training export` writes the ones
+    in force as Rasa YAML (bot.training.export). Holds no candidate id: a
+    trainer never learns who wrote the message it came from.
     """
 
     __tablename__ = "training_examples"
@@ -334,6 +335,25 @@ class TrainingExample(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(128))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TrainingStory(Base):
+    """A test story a trainer wrote: the candidate says this, the assistant should
+    answer that (bot.training.stories). Never changed: taken back, it is marked
+    removed (who, when), so every version can be told again."""
+
+    __tablename__ = "training_stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    # [{"user": redacted text, "intent": name, "reply": response name}, ...]
+    steps: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(128))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class QueueDecision(Base):

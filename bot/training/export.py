@@ -1,10 +1,12 @@
 """Trainers' changes written as Rasa training data, for a developer to review and commit.
 
 Every example a trainer taught is kept in the database (bot.store.models
-.TrainingExample); this writes them all, oldest first, into one file of their
-own, `data/trainer/nlu.yml`, which `make train` reads with the rest of data/.
-Written whole each time, so the file always equals the database: `git diff`
-shows a developer exactly what trainers changed since the last commit.
+.TrainingExample); this writes those not taken back, oldest first, into one file of their
+own, `data/trainer/nlu.yml`, which `make train` reads with the rest of data/,
+and the stories trainers wrote (bot.training.stories) to
+`tests/test_trainer_stories.yml`, which `make test` runs with the other test
+stories. Written whole each time, so the files always equal the database: `git
+diff` shows a developer exactly what trainers changed since the last commit.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
 from bot.store.models import TrainingExample
+from bot.training import stories
 
-EXPORT_DIR = PROJECT_ROOT / "data" / "trainer"
+EXAMPLES_FILE = Path("data") / "trainer" / "nlu.yml"
 HEADER = (
     "# Written by `bot training export` from the examples trainers taught (the\n"
     "# training_examples table). Change them there, not here: the next export\n"
@@ -30,7 +33,11 @@ HEADER = (
 def nlu_yaml(session: Session) -> str:
     """The trainers' examples as Rasa 3 NLU YAML, intents in order of first use."""
     examples: dict[str, list[str]] = defaultdict(list)
-    rows = session.scalars(select(TrainingExample).order_by(TrainingExample.id))
+    rows = session.scalars(
+        select(TrainingExample)
+        .where(TrainingExample.removed_at.is_(None))
+        .order_by(TrainingExample.id)
+    )
     for example in rows:
         text = " ".join(example.text.split())
         if text not in examples[example.intent]:
@@ -45,12 +52,17 @@ def nlu_yaml(session: Session) -> str:
     return HEADER + body
 
 
-def export(session: Session, folder: Path = EXPORT_DIR) -> Path:
-    """Write `folder/nlu.yml`; returns its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "nlu.yml"
-    path.write_text(nlu_yaml(session))
-    return path
+def export(session: Session, project: Path = PROJECT_ROOT) -> list[Path]:
+    """Write the trainers' examples and stories into `project` (the repository, or
+    a job's copy of it): data/trainer/nlu.yml and tests/test_trainer_stories.yml.
+    Returns the files written."""
+    examples = project / EXAMPLES_FILE
+    examples.parent.mkdir(parents=True, exist_ok=True)
+    examples.write_text(nlu_yaml(session))
+    story_file = project / "tests" / stories.STORIES_FILE
+    story_file.parent.mkdir(parents=True, exist_ok=True)
+    story_file.write_text(stories.stories_yaml(session))
+    return [examples, story_file]
 
 
 class _BlockDumper(yaml.SafeDumper):

@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT, settings
 from bot.store.db import session_scope
-from bot.store.models import TrainingExample, TrainingJob, as_utc, utcnow
-from bot.training import published, rasa_runs, report, workspace
+from bot.store.models import TrainingJob, as_utc, utcnow
+from bot.training import published, rasa_runs, report, teaching, workspace
 from bot.training.validation import validate
 
 KINDS = {"check": "Check my changes", "publish": "Train and publish"}
@@ -297,6 +297,5 @@ def _taught(database_url: str) -> dict[str, str]:
     """Every wording trainers taught, with its intent."""
     with session_scope(database_url) as session:
         return {
-            " ".join(example.text.split()): example.intent
-            for example in session.scalars(select(TrainingExample).order_by(TrainingExample.id))
+            " ".join(example.text.split()): example.intent for example in teaching.in_force(session)
         }

@@ -9,11 +9,13 @@ more in case the trainer's edit brought a name or a number back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import QueueDecision, TrainingExample
+from bot.store.models import QueueDecision, TrainingExample, as_utc, utcnow
 from bot.training import intents
 from bot.training.redaction import redact
 from bot.training.struggles import Group
@@ -39,6 +41,13 @@ def teach(session: Session, key: str, wording: str, intent: str, author: str) ->
     if intent == NOT_FOR_ASSISTANT:
         session.add(QueueDecision(wording_key=key, outcome=NOT_FOR_ASSISTANT, author=author))
         return ""
+    text = add_example(session, intent, wording, author)
+    session.add(QueueDecision(wording_key=key, outcome=TAUGHT, author=author))
+    return text
+
+
+def add_example(session: Session, intent: str, wording: str, author: str) -> str:
+    """A new example of `intent`, redacted; returns its text."""
     if intents.by_name(intent) is None:
         raise TeachingError("Choose what the message meant.")
     text = redact(" ".join(wording.split()))
@@ -46,6 +55,48 @@ def teach(session: Session, key: str, wording: str, intent: str, author: str) ->
         raise TeachingError("The wording is empty: type what the candidate meant to say.")
     if len(text) > MAX_EXAMPLE:
         raise TeachingError(f"The wording is too long (at most {MAX_EXAMPLE} characters).")
+    known = intents.known_examples().get(intent, [])
+    if text in {*known, *(example.text for example in in_force(session, intent))}:
+        raise TeachingError("The assistant already learns that wording for this.")
     session.add(TrainingExample(intent=intent, text=text, author=author))
-    session.add(QueueDecision(wording_key=key, outcome=TAUGHT, author=author))
     return text
+
+
+def in_force(session: Session, intent: str | None = None) -> list[TrainingExample]:
+    """The trainers' examples not taken back (of one intent, or all), oldest first."""
+    query = select(TrainingExample).where(TrainingExample.removed_at.is_(None))
+    if intent is not None:
+        query = query.where(TrainingExample.intent == intent)
+    return list(session.scalars(query.order_by(TrainingExample.id)))
+
+
+def remove_example(session: Session, example_id: int, author: str) -> TrainingExample | None:
+    """Take an example back (kept, marked removed); None if there is no such one.
+    Taking it back again changes nothing: the first time stays in the history."""
+    example = session.get(TrainingExample, example_id)
+    if example is not None and example.removed_at is None:
+        example.removed_by, example.removed_at = author, utcnow()
+    return example
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of an intent's history: who added or took back which wording, when."""
+
+    at: datetime
+    who: str
+    what: str  # "added" or "removed"
+    text: str
+
+
+def history(session: Session, intent: str) -> list[Change]:
+    """Every change trainers made to an intent's examples, newest first."""
+    changes = []
+    rows = session.scalars(select(TrainingExample).where(TrainingExample.intent == intent))
+    for example in rows:
+        changes.append(Change(as_utc(example.created_at), example.author, "added", example.text))
+        if example.removed_at is not None and example.removed_by is not None:
+            changes.append(
+                Change(as_utc(example.removed_at), example.removed_by, "removed", example.text)
+            )
+    return sorted(changes, key=lambda change: change.at, reverse=True)

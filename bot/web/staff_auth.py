@@ -215,6 +215,8 @@ def nav(staff: Staff) -> str:
     if staff.role in (Role.TRAINER, Role.ADMIN):
         links += [
             ("/staff/training", "Where the assistant struggled"),
+            ("/staff/training/intents", "What it understands"),
+            ("/staff/training/stories", "Test stories"),
             ("/staff/training/model", "Check and publish"),
         ]
     if staff.role == Role.ADMIN:

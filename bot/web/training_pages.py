@@ -9,17 +9,25 @@ audit log.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.review import audit
 from bot.store.db import session_scope
-from bot.store.models import PublishedModel, Role, TrainingExample, TrainingJob, as_utc
-from bot.training import intents, jobs, published, teaching
+from bot.store.models import (
+    PublishedModel,
+    Role,
+    TrainingExample,
+    TrainingJob,
+    TrainingStory,
+    as_utc,
+)
+from bot.training import intents, jobs, published, stories, teaching
 from bot.training.struggles import Group, queue
 from bot.web import keys
 from bot.web.pages import notice_html, redirect, render
@@ -39,7 +47,12 @@ NOTICES = {
     "taught": "Saved. The next model you check or publish learns it.",
     "set_aside": "Saved. The message has left the list.",
     "back": "The assistant has gone back to the previous model.",
+    "added": "Added. The next model you check or publish learns it.",
+    "removed": "Taken back. The next model you check or publish no longer learns it.",
+    "story": "Saved. The story runs with the next check.",
+    "story_removed": "Taken back. The story no longer runs.",
 }
+CHANGE_NAMES = {"added": "Added", "removed": "Took back"}
 
 
 def _db(request: web.Request) -> Any:
@@ -147,6 +160,261 @@ async def teach(request: web.Request) -> web.Response:
     return redirect(f"/staff/training?done={'taught' if text else 'set_aside'}")
 
 
+# --- what the assistant understands: each intent and its examples ----------------------
+
+
+async def intents_page(request: web.Request) -> web.Response:
+    staff = await require(request, *TRAINERS)
+    known = intents.known_examples()
+    with _db(request) as db:
+        taught = Counter(example.intent for example in teaching.in_force(db))
+        audit.record(db, staff.email, "viewed what the assistant understands")
+    rows = "".join(
+        render(
+            "staff/intent_row",
+            name=intent.name,
+            description=intent.description,
+            known=len(known.get(intent.name, [])),
+            taught=taught[intent.name],
+        )
+        for intent in intents.catalogue()
+    )
+    content = render(
+        "staff/intents",
+        notice_html=notice_html(NOTICES.get(request.query.get("done", ""), "")),
+        rows_html=rows,
+    )
+    return staff_page(staff, "What the assistant understands", content)
+
+
+def _intent(request: web.Request) -> intents.Intent:
+    found = intents.by_name(request.match_info["name"])
+    if found is None:
+        raise web.HTTPNotFound(text="The assistant knows no such kind of message.")
+    return found
+
+
+async def intent_page(request: web.Request) -> web.Response:
+    staff = await require(request, *TRAINERS)
+    intent = _intent(request)
+    with _db(request) as db:
+        audit.record(db, staff.email, "viewed an intent's examples", intent=intent.name)
+        notice = NOTICES.get(request.query.get("done", ""), "")
+        return _intent_page(db, staff, intent, notice)
+
+
+def _intent_page(
+    db: Session,
+    staff: Staff,
+    intent: intents.Intent,
+    notice: str,
+    wording: str = "",
+    status: int = 200,
+) -> web.Response:
+    taught = "".join(
+        render(
+            "staff/taught_example_row",
+            text=example.text,
+            by=example.author,
+            at=when(as_utc(example.created_at)),
+            example_id=example.id,
+            csrf=staff.csrf_token,
+        )
+        for example in teaching.in_force(db, intent.name)
+    )
+    changes = "".join(
+        render(
+            "staff/change_row",
+            at=when(change.at),
+            who=change.who,
+            what=CHANGE_NAMES[change.what],
+            text=change.text,
+        )
+        for change in teaching.history(db, intent.name)
+    )
+    content = render(
+        "staff/intent",
+        notice_html=notice_html(notice),
+        description=intent.description,
+        name=intent.name,
+        csrf=staff.csrf_token,
+        wording=wording,
+        max_wording=teaching.MAX_EXAMPLE,
+        taught_html=render("staff/taught_example_table", rows_html=taught)
+        if taught
+        else render("staff/empty", text="None yet."),
+        known_html="".join(
+            render("staff/known_example", text=text)
+            for text in intents.known_examples().get(intent.name, [])
+        ),
+        history_html=render("staff/change_table", rows_html=changes)
+        if changes
+        else render("staff/empty", text="No changes yet."),
+    )
+    return staff_page(staff, intent.description, content, status)
+
+
+async def add_example(request: web.Request) -> web.Response:
+    """A wording typed in on an intent's page; a problem comes back on the page,
+    the wording kept."""
+    staff = await require(request, *TRAINERS)
+    form = await form_of(request, staff)
+    intent = _intent(request)
+    wording = field(form, "wording", teaching.MAX_EXAMPLE * 4)
+    with _db(request) as db:
+        try:
+            teaching.add_example(db, intent.name, wording, staff.email)
+        except teaching.TeachingError as error:
+            db.rollback()
+            return _intent_page(db, staff, intent, f"{error} Nothing was saved.", wording, 400)
+        audit.record(db, staff.email, "added an example", intent=intent.name)
+    return redirect(f"/staff/training/intents/{intent.name}?done=added")
+
+
+async def remove_example(request: web.Request) -> web.Response:
+    staff = await require(request, *TRAINERS)
+    await form_of(request, staff)
+    with _db(request) as db:
+        example = teaching.remove_example(db, row_id(request, "example_id"), staff.email)
+        if example is None:
+            raise web.HTTPNotFound(text="There is no such example.")
+        audit.record(db, staff.email, "took back an example", intent=example.intent)
+        intent = example.intent
+    return redirect(f"/staff/training/intents/{intent}?done=removed")
+
+
+# --- test stories -----------------------------------------------------------------------
+
+
+async def stories_page(request: web.Request) -> web.Response:
+    """The stories and a form for a new one; `?from=<wording>` starts it from a
+    message in the queue (redacted, as the queue shows it)."""
+    staff = await require(request, *TRAINERS)
+    first = ""
+    if "from" in request.query:
+        groups = await _open_groups(request)
+        first = next((g.text for g in groups if g.key == request.query["from"]), "")
+    with _db(request) as db:
+        audit.record(db, staff.email, "viewed the test stories")
+        notice = NOTICES.get(request.query.get("done", ""), "")
+        return _stories_page(db, staff, notice, turns=[stories.Turn(first, "", "")])
+
+
+def _stories_page(
+    db: Session,
+    staff: Staff,
+    notice: str,
+    name: str = "",
+    turns: list[stories.Turn] | None = None,
+    status: int = 200,
+) -> web.Response:
+    given = list(turns or [])
+    given += [stories.Turn("", "", "")] * (stories.MAX_TURNS - len(given))
+    saved = "".join(_story_row(staff, story) for story in stories.every_story(db))
+    content = render(
+        "staff/stories",
+        notice_html=notice_html(notice),
+        csrf=staff.csrf_token,
+        name=name,
+        max_name=stories.MAX_NAME,
+        turns_html="".join(_turn_fields(n, turn) for n, turn in enumerate(given, start=1)),
+        saved_html=render("staff/story_table", rows_html=saved)
+        if saved
+        else render("staff/empty", text="None yet."),
+    )
+    return staff_page(staff, "Test stories", content, status)
+
+
+def _turn_fields(number: int, turn: stories.Turn) -> str:
+    meanings = [("", "Choose…"), *((i.name, i.description) for i in intents.catalogue())]
+    answers = [("", "Choose…"), *((r.name, _short(r.text)) for r in stories.replies())]
+    return render(
+        "staff/story_turn",
+        number=number,
+        optional="" if number == 1 else " (if the story goes on)",
+        text=turn.text,
+        max_text=stories.MAX_TEXT,
+        intent_options_html=_options(meanings, turn.intent),
+        reply_options_html=_options(answers, turn.reply),
+    )
+
+
+def _options(choices: list[tuple[str, str]], chosen: str) -> str:
+    return "".join(
+        render(
+            "staff/option", value=value, label=label, selected_html=" selected" * (value == chosen)
+        )
+        for value, label in choices
+    )
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _story_row(staff: Staff, story: TrainingStory) -> str:
+    answers = {reply.name: reply.text for reply in stories.replies()}
+    steps = "".join(
+        render(
+            "staff/story_step",
+            text=step["user"],
+            meaning=_meaning(step["intent"]).rstrip("."),
+            reply=_short(answers.get(step["reply"], "its own answer")),
+        )
+        for step in story.steps
+    )
+    if story.removed_at is None:
+        status = render("staff/story_take_back", story_id=story.id, csrf=staff.csrf_token,
+                        name=story.name)  # fmt: skip
+    else:
+        status = render(
+            "staff/story_taken_back", by=story.removed_by, at=when(as_utc(story.removed_at))
+        )
+    return render(
+        "staff/story_row",
+        name=story.name,
+        steps_html=steps,
+        by=story.author,
+        at=when(as_utc(story.created_at)),
+        status_html=status,
+    )
+
+
+async def add_story(request: web.Request) -> web.Response:
+    """A story from the form; a problem comes back on the form, everything kept."""
+    staff = await require(request, *TRAINERS)
+    form = await form_of(request, staff)
+    name = field(form, "name", stories.MAX_NAME * 4)
+    turns = [
+        stories.Turn(
+            field(form, f"text-{n}", stories.MAX_TEXT * 4),
+            field(form, f"intent-{n}", 100),
+            field(form, f"reply-{n}", 100),
+        )
+        for n in range(1, stories.MAX_TURNS + 1)
+    ]
+    written = [turn for turn in turns if turn.text.strip() or turn.intent or turn.reply]
+    with _db(request) as db:
+        try:
+            story = stories.add_story(db, name, written, staff.email)
+        except stories.StoryError as error:
+            db.rollback()
+            return _stories_page(db, staff, f"{error} Nothing was saved.", name, turns, 400)
+        audit.record(db, staff.email, "wrote a test story", story=story.id)
+    return redirect("/staff/training/stories?done=story")
+
+
+async def remove_story(request: web.Request) -> web.Response:
+    staff = await require(request, *TRAINERS)
+    await form_of(request, staff)
+    with _db(request) as db:
+        story = stories.remove_story(db, row_id(request, "story_id"), staff.email)
+        if story is None:
+            raise web.HTTPNotFound(text="There is no such story.")
+        audit.record(db, staff.email, "took back a test story", story=story.id)
+    return redirect("/staff/training/stories?done=story_removed")
+
+
 # --- checking, publishing and going back ------------------------------------------------
 
 
@@ -180,13 +448,16 @@ def _in_use(model: PublishedModel | None) -> str:
 
 
 def _pending(db: Session, model: PublishedModel | None) -> str:
-    """How many examples were taught since the model in use was trained."""
-    taught = select(func.count()).select_from(TrainingExample)
+    """How many examples were added or taken back since the model in use was trained."""
+    changed = select(func.count()).select_from(TrainingExample)
     if model is not None:
         job = db.get(TrainingJob, model.job_id)
         if job is not None:
-            taught = taught.where(TrainingExample.created_at > job.started_at)
-    count = db.scalar(taught) or 0
+            since = job.started_at
+            changed = changed.where(
+                or_(TrainingExample.created_at > since, TrainingExample.removed_at > since)
+            )
+    count = db.scalar(changed) or 0
     return "none" if count == 0 else f"{count} example{'s' if count != 1 else ''}"
 
 
