@@ -117,6 +117,8 @@ ROUTES = [
     ("GET", "/staff/training/intents", "trainers"),
     ("GET", "/staff/training/intents/{intent}", "trainers"),
     ("POST", "/staff/training/intents/{intent}/examples", "trainers"),
+    ("POST", "/staff/training/intents/{question}/answer", "trainers"),
+    ("POST", "/staff/training/intents/{question}/answer/back", "trainers"),
     ("POST", "/staff/training/examples/{example}/remove", "trainers"),
     ("GET", "/staff/training/stories", "trainers"),
     ("POST", "/staff/training/stories", "trainers"),
@@ -143,7 +145,7 @@ def test_the_matrix_lists_every_route_the_app_serves():
              "approved.docx": "approved.{fmt}", "approved.txt": "approved.{fmt}",
              "export.docx": "export.{fmt}", "export.txt": "export.{fmt}",
              "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}",
-             "{intent}": "{name}", "{example}": "{example_id}",
+             "{intent}": "{name}", "{question}": "{name}", "{example}": "{example_id}",
              "{story}": "{story_id}"}  # fmt: skip
     listed = set()
     for method, path, _ in ROUTES:
@@ -250,6 +252,8 @@ def form(path: str, csrf: str) -> dict[str, str]:
         "/staff/training/messages/{wording}": {"wording": "call me", "intent": ""},
         "/staff/training/jobs": {"kind": "not-a-kind"},
         "/examples": {"wording": "can I speak to somebody"},
+        "/answer": {"variant": "1", "answer": "I'm a program."},
+        "/answer/back": {"variant": "1"},
         "/staff/training/stories": {
             "name": "Bye",
             "text-1": "laters",
@@ -291,7 +295,8 @@ async def ask_everyone(clients: dict, world: dict, method: str, path: str, kind:
         account_id = str(account("kim@x.org").id)
         url = path.format(case=case, account=account_id, token=world["token_a"],
                           wording=world["wording"], job=world["job"], intent="ask_person",
-                          example=world["example"], story=world["story"])  # fmt: skip
+                          example=world["example"], story=world["story"],
+                          question="faq/is_bot")  # fmt: skip
         csrf = await csrf_of(client)
         if method == "GET":
             response = await client.get(url, allow_redirects=False)

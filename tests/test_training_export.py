@@ -20,7 +20,7 @@ def test_every_taught_example_is_written_once_under_its_intent(tmp_path, databas
     teach("faq/who_sees", "who gets to read my answers")  # taught twice, written once
     teach("greet", 'a "quoted" word: and a colon')
     with session_scope() as db:
-        path, _ = export(db, tmp_path)
+        path, *_ = export(db, tmp_path)
     assert path == tmp_path / "data" / "trainer" / "nlu.yml"
     written = yaml.safe_load(path.read_text())
     assert written["version"] == "3.1"
@@ -33,8 +33,9 @@ def test_every_taught_example_is_written_once_under_its_intent(tmp_path, databas
 
 def test_with_nothing_taught_the_file_holds_no_examples(tmp_path, database_url):
     with session_scope() as db:
-        examples, story_file = export(db, tmp_path)
+        examples, responses, story_file = export(db, tmp_path)
     assert yaml.safe_load(examples.read_text())["nlu"] == []
+    assert yaml.safe_load(responses.read_text())["responses"] == {}
     assert yaml.safe_load(story_file.read_text())["stories"] == []
 
 
@@ -46,4 +47,5 @@ def test_bot_training_export_writes_the_file_and_says_where(tmp_path, database_u
     said = capsys.readouterr().out
     assert f"wrote {tmp_path / 'data' / 'trainer' / 'nlu.yml'}" in said
     assert f"wrote {tmp_path / 'tests' / 'test_trainer_stories.yml'}" in said
+    assert f"wrote {tmp_path / 'data' / 'trainer' / 'responses.yml'}" in said
     assert "- alright mate" in (tmp_path / "data" / "trainer" / "nlu.yml").read_text()

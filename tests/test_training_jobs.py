@@ -19,7 +19,8 @@ import yaml
 
 from bot.store.db import session_scope
 from bot.store.models import TrainingExample, TrainingJob, utcnow
-from bot.training import jobs, published, workspace
+from bot.training import answers, jobs, published, rasa_runs, workspace
+from bot.training.validation import validate
 
 
 @pytest.fixture
@@ -171,3 +172,15 @@ def test_a_jobs_copy_scales_only_the_nlu_epochs_so_the_dialogue_model_is_reused(
     assert epochs["small"][0] == [round(e * 0.2) for e in epochs["full"][0]] != []
     assert epochs["small"][1] == epochs["full"][1]  # the policies, unchanged
     assert workspace.data_hash(full) != workspace.data_hash(small)
+
+
+def test_a_reworded_answer_passes_rasas_check_and_any_other_duplicate_fails(database_url, tmp_path):
+    with session_scope() as db:
+        answers.reword(db, "utter_faq/how_long", 0, "About ten minutes, for most people.", "t")
+        folder = workspace.build(db, tmp_path / "copy")
+    # A response written twice anywhere but the trainers' file is still a problem.
+    (folder / "data" / "rogue.yml").write_text(
+        'version: "3.1"\nresponses:\n  utter_chitchat/thanks:\n  - text: Ta.\n'
+    )
+    checked = validate(str(rasa_runs.RASA), folder)
+    assert checked.problems == ["Responses written twice: utter_chitchat/thanks"]

@@ -16,7 +16,14 @@ from bot.config import PROJECT_ROOT, RASA_BIN
 from bot.services import free_port
 from bot.store.conversations import EVENTS
 from bot.store.db import engine_for, session_scope
-from bot.store.models import AuditEvent, QueueDecision, TrainingExample, TrainingStory
+from bot.store.models import (
+    AuditEvent,
+    QueueDecision,
+    TrainingAnswer,
+    TrainingExample,
+    TrainingStory,
+)
+from bot.training import workspace
 from bot.training.export import export
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
@@ -334,7 +341,7 @@ async def test_a_story_from_the_form_is_kept_redacted_and_runs_as_a_rasa_test_st
     with session_scope() as db:
         [story] = db.scalars(select(TrainingStory)).all()
         actions = db.scalars(select(AuditEvent.action)).all()
-        _, story_file = export(db, tmp_path)
+        *_, story_file = export(db, tmp_path)
     assert story.steps == [
         {"user": "can [name] ring me", "intent": "ask_person", "reply": "utter_ask_person"},
         {"user": "who reads this", "intent": "faq/who_sees", "reply": "utter_faq"},
@@ -399,9 +406,104 @@ async def test_a_story_taken_back_stays_listed_and_leaves_the_export(client, tmp
     page = await (await client.get(taken.headers["Location"])).text()
     assert "Saying goodbye" in page and "Taken back by tom@x.org" in page
     with session_scope() as db:
-        _, story_file = export(db, tmp_path)
+        *_, story_file = export(db, tmp_path)
     assert yaml.safe_load(story_file.read_text())["stories"] == []
     missing = await client.post(
         "/staff/training/stories/99999/remove", data={"csrf": csrf}, headers=origin(client)
     )
     assert missing.status == 404
+
+
+# --- the answers to questions and small talk ----------------------------------------------
+
+
+async def reword(client, csrf: str, intent: str, variant: str, text: str, back: bool = False):
+    return await client.post(
+        f"/staff/training/intents/{intent}/answer" + ("/back" if back else ""),
+        data={"csrf": csrf, "variant": variant, "answer": text},
+        headers=origin(client),
+        allow_redirects=False,
+    )
+
+
+def domain_of_rasa(project) -> dict:
+    """The responses Rasa trains with, from the files in `project`."""
+    code = (
+        "import json\n"
+        "from rasa.shared.importers.importer import TrainingDataImporter\n"
+        "i = TrainingDataImporter.load_from_config('config.yml', 'domain.yml', ['data'])\n"
+        "print(json.dumps(i.get_domain().responses))\n"
+    )
+    done = subprocess.run(
+        [str(RASA_BIN.parent / "python"), "-c", code],
+        cwd=project, capture_output=True, text=True, check=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false",
+             "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+async def test_a_trainer_rewords_one_audiences_answer_and_rasa_trains_with_it(client, tmp_path):
+    csrf = await trainer(client)
+    page = await (await client.get("/staff/training/intents/faq/is_bot")).text()
+    assert "To a candidate invited by a caseworker" in page and "In a practice chat" in page
+    saved = await reword(client, csrf, "faq/is_bot", "1", "I'm a chat assistant, a program.")
+    assert saved.headers["Location"] == "/staff/training/intents/faq/is_bot?done=answer"
+    page = await (await client.get(saved.headers["Location"])).text()
+    assert "I&#x27;m a chat assistant, a program." in page and "Reworded by tom@x.org" in page
+    with session_scope() as db:
+        actions = db.scalars(select(AuditEvent.action)).all()
+        workspace.build(db, tmp_path / "copy")
+    assert "reworded an answer" in actions
+    [invited, practice] = domain_of_rasa(tmp_path / "copy")["utter_faq/is_bot"]
+    assert practice == {"text": "I'm a chat assistant, a program."}
+    assert invited["condition"] == [{"type": "slot", "name": "invited", "value": True}]
+    assert "Your caseworker is a real person" in invited["text"]  # the project's, kept
+
+
+async def test_going_back_to_the_projects_answer_keeps_the_history(client, tmp_path):
+    csrf = await trainer(client)
+    await reword(client, csrf, "chitchat/thanks", "0", "No bother at all.")
+    back = await reword(client, csrf, "chitchat/thanks", "0", "", back=True)
+    assert back.headers["Location"] == "/staff/training/intents/chitchat/thanks?done=answer_back"
+    page = await (await client.get(back.headers["Location"])).text()
+    assert "The project&#x27;s own wording." in page
+    assert "No bother at all." in page.split('id="answer-h"')[1]  # in the history
+    with session_scope() as db:
+        _, responses, _ = export(db, tmp_path)
+    assert yaml.safe_load(responses.read_text())["responses"] == {}
+
+
+async def test_an_answer_that_promises_something_about_data_cannot_be_reworded(client):
+    csrf = await trainer(client)
+    page = await (await client.get("/staff/training/intents/faq/who_sees")).text()
+    assert "cannot be changed here" in page and 'name="answer"' not in page
+    refused = await reword(client, csrf, "faq/who_sees", "1", "Everyone can read it.")
+    assert refused.status == 400 and "cannot be changed here" in await refused.text()
+    with session_scope() as db:
+        assert db.scalars(select(TrainingAnswer)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("intent", "variant", "text", "status", "problem"),
+    [
+        ("faq/how_long", "0", "   ", 400, "The answer is empty"),
+        ("faq/how_long", "0", "x" * 601, 400, "too long"),
+        ("faq/how_long", "0", "x" * 2401, 413, "too long"),
+        ("faq/how_long", "7", "Fine.", 400, "There is no such answer"),
+        ("faq/how_long", "x", "Fine.", 400, "Choose which answer"),
+        ("faq/no_such_question", "0", "Fine.", 404, ""),
+    ],
+)
+async def test_a_bad_answer_is_refused_clearly_and_the_words_are_kept(
+    client, intent, variant, text, status, problem
+):
+    csrf = await trainer(client)
+    response = await reword(client, csrf, intent, variant, text)
+    assert response.status == status
+    html = await response.text()
+    assert problem in html
+    if status == 400 and text.strip() and variant.isdigit() and variant == "0":
+        assert text in html  # what the trainer typed is back in its box
+    with session_scope() as db:
+        assert db.scalars(select(TrainingAnswer)).all() == []

@@ -356,6 +356,23 @@ class TrainingStory(Base):
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class TrainingAnswer(Base):
+    """A trainer's wording of one of the assistant's answers to a question or small
+    talk (one variant of a retrieval response, bot.training.answers). Never
+    changed: going back to the project's wording marks it removed (who, when)."""
+
+    __tablename__ = "training_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response: Mapped[str] = mapped_column(String(128), index=True)  # "utter_faq/is_bot"
+    variant: Mapped[int] = mapped_column(Integer)  # its place in the domain's list
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(128))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class QueueDecision(Base):
     """A trainer dealt with a wording in the queue: taught it, or said the assistant
     should not handle it. The queue leaves that wording out from then on."""

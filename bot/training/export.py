@@ -3,6 +3,7 @@
 Every example a trainer taught is kept in the database (bot.store.models
 .TrainingExample); this writes those not taken back, oldest first, into one file of their
 own, `data/trainer/nlu.yml`, which `make train` reads with the rest of data/,
+the answers they reworded (bot.training.answers) to `data/trainer/responses.yml`,
 and the stories trainers wrote (bot.training.stories) to
 `tests/test_trainer_stories.yml`, which `make test` runs with the other test
 stories. Written whole each time, so the files always equal the database: `git
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
 from bot.store.models import TrainingExample
-from bot.training import stories
+from bot.training import answers, stories
 
 EXAMPLES_FILE = Path("data") / "trainer" / "nlu.yml"
 HEADER = (
@@ -53,16 +54,18 @@ def nlu_yaml(session: Session) -> str:
 
 
 def export(session: Session, project: Path = PROJECT_ROOT) -> list[Path]:
-    """Write the trainers' examples and stories into `project` (the repository, or
-    a job's copy of it): data/trainer/nlu.yml and tests/test_trainer_stories.yml.
-    Returns the files written."""
+    """Write the trainers' changes into `project` (the repository, or a job's copy
+    of it): data/trainer/nlu.yml, data/trainer/responses.yml and
+    tests/test_trainer_stories.yml. Returns the files written."""
     examples = project / EXAMPLES_FILE
     examples.parent.mkdir(parents=True, exist_ok=True)
     examples.write_text(nlu_yaml(session))
+    responses = examples.parent / answers.RESPONSES_FILE
+    responses.write_text(answers.responses_yaml(session))
     story_file = project / "tests" / stories.STORIES_FILE
     story_file.parent.mkdir(parents=True, exist_ok=True)
     story_file.write_text(stories.stories_yaml(session))
-    return [examples, story_file]
+    return [examples, responses, story_file]
 
 
 class _BlockDumper(yaml.SafeDumper):

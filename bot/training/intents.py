@@ -37,7 +37,8 @@ class Intent:
 
 
 @lru_cache(maxsize=1)
-def _descriptions() -> dict[str, dict[str, str]]:
+def settings() -> dict[str, dict[str, str]]:
+    """bot/data/training/intents.yml: descriptions, and the answers' settings."""
     return yaml.safe_load(INTENTS_FILE.read_text(encoding="utf-8"))
 
 
@@ -85,7 +86,7 @@ def _plain(example: str) -> str:
 def catalogue() -> tuple[Intent, ...]:
     """Every intent a trainer may choose, in the domain's order, each retrieval
     intent's answers after the plain intents."""
-    described = _descriptions()["descriptions"]
+    described = settings()["descriptions"]
     examples = known_examples()
     answers = _responses()
     plain = [

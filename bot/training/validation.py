@@ -13,6 +13,9 @@ Accepted, each for its reason:
   every retrieval intent, because it merges the retrieval intents it finds in the
   NLU data into the domain a second time: accepted only when every intent it
   names is a retrieval intent of the NLU data.
+- "duplicated responses", for the answers trainers reworded, which
+  data/trainer/responses.yml writes again in place of the domain's
+  (bot.training.answers); a response duplicated anywhere else still fails.
 - `safety_concern` and `review_feedback` have no training examples on purpose:
   only our own code sends them, in place of the words of a message the safety
   check caught (bot/rest_client.py) and when a caseworker's decision is waiting
@@ -38,6 +41,10 @@ from bot.review.decisions import REVIEW_PAYLOAD
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
 DUPLICATED = re.compile(r"The following duplicated intents have been found .*?: ([\w, ]+)")
 RASA_WARNING = re.compile(r"UserWarning: (.*)")
+DUPLICATED_RESPONSES = re.compile(
+    r"The following duplicated responses have been found across multiple domain files: "
+    r"([\w/, ]+)"
+)
 NO_EXAMPLES = re.compile(r"The intent '(\w+)' is listed in the domain file, but is not found")
 SENT_BY_OUR_CODE = {SAFETY_PAYLOAD.lstrip("/"), REVIEW_PAYLOAD.lstrip("/")}
 
@@ -73,6 +80,14 @@ def retrieval_intents(project: Path) -> set[str]:
     return names
 
 
+def trainers_responses(project: Path) -> set[str]:
+    """The responses data/trainer/responses.yml writes (bot.training.answers)."""
+    path = project / "data" / "trainer" / "responses.yml"
+    if not path.exists():
+        return set()
+    return set((yaml.safe_load(path.read_text()) or {}).get("responses") or {})
+
+
 def validate(rasa: str, project: Path = PROJECT_ROOT) -> Validation:
     """Run `rasa data validate` in `project` (its config, domain and data/)."""
     result = subprocess.run(
@@ -97,6 +112,10 @@ def validate(rasa: str, project: Path = PROJECT_ROOT) -> Validation:
         if duplicated and {n.strip() for n in duplicated.group(1).split(",")} <= retrieval:
             continue
         problems.append(message)
+    for names in DUPLICATED_RESPONSES.findall(output):
+        twice = {name.strip() for name in names.split(",")} - trainers_responses(project)
+        if twice:
+            problems.append(f"Responses written twice: {', '.join(sorted(twice))}")
     if result.returncode != 0 and not problems:
         problems.append(f"rasa data validate stopped with code {result.returncode}.")
     return Validation(problems, output, len(allowed))

@@ -116,6 +116,12 @@ STAFF_ROUTES = [
         r"/staff/training/intents/{name:[a-z_]+(?:/[a-z_]+)?}/examples",
         training_pages.add_example,
     ),
+    web.post(
+        r"/staff/training/intents/{name:[a-z_]+/[a-z_]+}/answer", training_pages.reword_answer
+    ),
+    web.post(
+        r"/staff/training/intents/{name:[a-z_]+/[a-z_]+}/answer/back", training_pages.answer_back
+    ),
     web.post(r"/staff/training/examples/{example_id}/remove", training_pages.remove_example),
     web.get("/staff/training/stories", training_pages.stories_page),
     web.post("/staff/training/stories", training_pages.add_story),

@@ -27,7 +27,7 @@ from bot.store.models import (
     TrainingStory,
     as_utc,
 )
-from bot.training import intents, jobs, published, stories, teaching
+from bot.training import answers, intents, jobs, published, stories, teaching
 from bot.training.struggles import Group, queue
 from bot.web import keys
 from bot.web.pages import notice_html, redirect, render
@@ -51,8 +51,11 @@ NOTICES = {
     "removed": "Taken back. The next model you check or publish no longer learns it.",
     "story": "Saved. The story runs with the next check.",
     "story_removed": "Taken back. The story no longer runs.",
+    "answer": "Saved. The next model you publish gives this answer.",
+    "answer_back": "The project's wording is back. The next model you publish gives it.",
 }
 CHANGE_NAMES = {"added": "Added", "removed": "Took back"}
+ANSWER_CHANGE_NAMES = {"reworded": "Reworded", "replaced": "No longer in force"}
 
 
 def _db(request: web.Request) -> Any:
@@ -210,7 +213,10 @@ def _intent_page(
     notice: str,
     wording: str = "",
     status: int = 200,
+    draft: tuple[int, str] | None = None,
 ) -> web.Response:
+    """An intent's page; `wording` and `draft` (an answer's variant and its text)
+    put back what a trainer typed when it could not be saved."""
     taught = "".join(
         render(
             "staff/taught_example_row",
@@ -235,6 +241,7 @@ def _intent_page(
     content = render(
         "staff/intent",
         notice_html=notice_html(notice),
+        answer_html=_answer_section(db, staff, intent, draft),
         description=intent.description,
         name=intent.name,
         csrf=staff.csrf_token,
@@ -252,6 +259,99 @@ def _intent_page(
         else render("staff/empty", text="No changes yet."),
     )
     return staff_page(staff, intent.description, content, status)
+
+
+def _answer_section(
+    db: Session, staff: Staff, intent: intents.Intent, draft: tuple[int, str] | None
+) -> str:
+    """A question's or small talk's answer, each variant in its own form (or read
+    only, for the answers that are promises about data)."""
+    response = answers.response_of(intent.name)
+    if response is None:
+        return ""
+    variants = answers.variants(db, response)
+    if answers.locked_reason(response):
+        return render(
+            "staff/answer_locked_section",
+            reason=answers.locked_reason(response),
+            variants_html="".join(
+                render("staff/answer_locked", audience=v.audience, text=v.text) for v in variants
+            ),
+        )
+    forms = "".join(
+        render(
+            "staff/answer_variant",
+            name=intent.name,
+            csrf=staff.csrf_token,
+            index=v.index,
+            audience=v.audience,
+            text=draft[1] if draft and draft[0] == v.index else v.text,
+            max_answer=answers.MAX_ANSWER,
+            source=(
+                f"Reworded by {v.changed_by.author}, {when(as_utc(v.changed_by.created_at))} (UTC)."
+                if v.changed_by
+                else "The project's own wording."
+            ),
+            back_html=render("staff/answer_back", name=intent.name) if v.changed_by else "",
+        )
+        for v in variants
+    )
+    changes = "".join(
+        render(
+            "staff/change_row",
+            at=when(change.at),
+            who=change.who,
+            what=ANSWER_CHANGE_NAMES[change.what],
+            text=change.text,
+        )
+        for change in answers.history(db, response)
+    )
+    return render(
+        "staff/answer_section",
+        variants_html=forms,
+        history_html=render("staff/change_table", rows_html=changes) if changes else "",
+    )
+
+
+async def reword_answer(request: web.Request) -> web.Response:
+    """A new wording of one variant; a problem comes back on the page."""
+    staff = await require(request, *TRAINERS)
+    form = await form_of(request, staff)
+    intent = _intent(request)
+    response = answers.response_of(intent.name)
+    if response is None:
+        raise web.HTTPNotFound(text="This kind of message has no answer of its own.")
+    variant = _variant(field(form, "variant", 3))
+    text = field(form, "answer", answers.MAX_ANSWER * 4)
+    with _db(request) as db:
+        try:
+            answers.reword(db, response, variant, text, staff.email)
+        except answers.AnswerError as error:
+            db.rollback()
+            problem = f"{error} Nothing was saved."
+            return _intent_page(db, staff, intent, problem, status=400, draft=(variant, text))
+        audit.record(db, staff.email, "reworded an answer", response=response)
+    return redirect(f"/staff/training/intents/{intent.name}?done=answer")
+
+
+async def answer_back(request: web.Request) -> web.Response:
+    staff = await require(request, *TRAINERS)
+    form = await form_of(request, staff)
+    intent = _intent(request)
+    response = answers.response_of(intent.name)
+    if response is None:
+        raise web.HTTPNotFound(text="This kind of message has no answer of its own.")
+    variant = _variant(field(form, "variant", 3))
+    with _db(request) as db:
+        answers.back_to_project(db, response, variant, staff.email)
+        audit.record(db, staff.email, "went back to the project's answer", response=response)
+    return redirect(f"/staff/training/intents/{intent.name}?done=answer_back")
+
+
+def _variant(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and len(text) < 3):
+        raise web.HTTPBadRequest(text="Choose which answer to change.")
+    return int(text)
 
 
 async def add_example(request: web.Request) -> web.Response:

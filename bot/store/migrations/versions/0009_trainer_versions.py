@@ -1,5 +1,5 @@
 """trainers' changes as versions: examples taken back are marked, not deleted;
-test stories trainers write
+test stories trainers write; trainers' wordings of answers
 
 Revision ID: 0009
 Revises: 0008
@@ -30,9 +30,24 @@ def upgrade() -> None:
         sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
+    op.create_table(
+        "training_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("response", sa.String(length=128), nullable=False),
+        sa.Column("variant", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("removed_by", sa.String(length=128), nullable=True),
+        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_training_answers_response", "training_answers", ["response"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_training_answers_response", table_name="training_answers")
+    op.drop_table("training_answers")
     op.drop_table("training_stories")
     with op.batch_alter_table("training_examples") as table:
         table.drop_column("removed_at")
