@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup run run-prod prod-packages apt-prod shell train test checks unit rasa-unit rasa-test nlu-cv pg-test validate lint format bench profile lock clean
+.PHONY: help setup run run-prod prod-packages apt-prod shell train test training-lane checks unit rasa-unit rasa-test nlu-cv pg-test validate lint format bench profile lock clean
 
 help:
 	@echo "make run    - set up what is missing and start the website and the assistant"
@@ -135,15 +135,22 @@ pg-test: setup
 	  tests/test_training_jobs.py::test_only_one_job_is_active_at_a_time \
 	  tests/test_training_jobs.py::test_a_job_whose_process_stopped_beating_fails_and_frees_the_slot
 
-# Two lanes, for CI's two cores: the NLU cross-validation (training that keeps
-# about one core busy for 12 minutes) beside every other check, which mostly
-# wait on servers (one lane alone: 31 minutes; side by side: see the README).
-# Each lane's output is printed whole when it ends.
+# Two lanes, for CI's two cores. One is CPU-bound training: the NLU
+# cross-validation (about 12 minutes of one core), then the trainers' whole loop
+# in Chromium (tests/test_training_browser.py: a check trains and tests a model,
+# about 7 minutes). The other is every other check, which mostly waits on
+# servers. Side by side they end within a few minutes of each other (one lane
+# alone: over 35 minutes; see the README). Each lane's output is printed whole
+# when it ends.
+TRAINER_LOOP := tests/test_training_browser.py
 test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) prod-packages
-	@$(MAKE) --no-print-directory -j2 --output-sync=target nlu-cv checks
+	@$(MAKE) --no-print-directory -j2 --output-sync=target training-lane checks
+
+training-lane: nlu-cv
+	$(APP_VENV)/bin/pytest -q -p no:cacheprovider $(TRAINER_LOOP)
 
 checks: lint validate rasa-test rasa-unit pg-test
-	$(APP_VENV)/bin/pytest -q --durations=12 tests
+	$(APP_VENV)/bin/pytest -q --durations=12 tests --ignore=$(TRAINER_LOOP)
 
 bench: setup $(MODEL) prod-packages
 	$(PYTHON) bench/bench_coaching.py
