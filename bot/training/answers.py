@@ -17,7 +17,6 @@ responses" warning for those alone).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -26,8 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.commands import domain_files
-from bot.store.models import TrainingAnswer, as_utc, utcnow
-from bot.training import intents
+from bot.store.models import TrainingAnswer
+from bot.training import intents, versions
 
 RESPONSES_FILE = "responses.yml"
 MAX_ANSWER = 600  # characters: an answer in the chat is a few sentences
@@ -132,35 +131,17 @@ def back_to_project(session: Session, response: str, index: int, author: str) ->
 
 
 def _take_back(session: Session, response: str, index: int, author: str) -> bool:
-    taken = False
-    for answer in in_force(session, response):
-        if answer.variant == index:
-            answer.removed_by, answer.removed_at = author, utcnow()
-            taken = True
+    taken = [answer for answer in in_force(session, response) if answer.variant == index]
+    for answer in taken:
+        versions.take_back(answer, author)
     session.flush()
-    return taken
+    return bool(taken)
 
 
-@dataclass(frozen=True)
-class Change:
-    at: datetime
-    who: str
-    what: str  # "reworded" or "went back"
-    text: str
-
-
-def history(session: Session, response: str) -> list[Change]:
+def history(session: Session, response: str) -> list[versions.Change]:
     """Every change trainers made to an answer, newest first."""
-    changes = []
-    for answer in session.scalars(
-        select(TrainingAnswer).where(TrainingAnswer.response == response)
-    ):
-        changes.append(Change(as_utc(answer.created_at), answer.author, "reworded", answer.text))
-        if answer.removed_at is not None and answer.removed_by is not None:
-            changes.append(
-                Change(as_utc(answer.removed_at), answer.removed_by, "replaced", answer.text)
-            )
-    return sorted(changes, key=lambda change: change.at, reverse=True)
+    rows = session.scalars(select(TrainingAnswer).where(TrainingAnswer.response == response))
+    return versions.history(rows, made="reworded", taken="replaced")
 
 
 def responses_yaml(session: Session) -> str:

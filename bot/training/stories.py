@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.commands import domain_files
-from bot.store.models import TrainingStory, utcnow
-from bot.training import intents
+from bot.store.models import TrainingStory
+from bot.training import intents, versions
 from bot.training.redaction import redact
 
 STORIES_FILE = "test_trainer_stories.yml"
@@ -121,8 +121,8 @@ def every_story(session: Session) -> list[TrainingStory]:
 def remove_story(session: Session, story_id: int, author: str) -> TrainingStory | None:
     """Take a story back (kept, marked removed); None if there is no such one."""
     story = session.get(TrainingStory, story_id)
-    if story is not None and story.removed_at is None:
-        story.removed_by, story.removed_at = author, utcnow()
+    if story is not None:
+        versions.take_back(story, author)
     return story
 
 

@@ -9,14 +9,12 @@ more in case the trainer's edit brought a name or a number back.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.store.models import QueueDecision, TrainingExample, as_utc, utcnow
-from bot.training import intents
+from bot.store.models import QueueDecision, TrainingExample
+from bot.training import intents, versions
 from bot.training.redaction import redact
 from bot.training.struggles import Group
 
@@ -71,32 +69,14 @@ def in_force(session: Session, intent: str | None = None) -> list[TrainingExampl
 
 
 def remove_example(session: Session, example_id: int, author: str) -> TrainingExample | None:
-    """Take an example back (kept, marked removed); None if there is no such one.
-    Taking it back again changes nothing: the first time stays in the history."""
+    """Take an example back (kept, marked removed); None if there is no such one."""
     example = session.get(TrainingExample, example_id)
-    if example is not None and example.removed_at is None:
-        example.removed_by, example.removed_at = author, utcnow()
+    if example is not None:
+        versions.take_back(example, author)
     return example
 
 
-@dataclass(frozen=True)
-class Change:
-    """One line of an intent's history: who added or took back which wording, when."""
-
-    at: datetime
-    who: str
-    what: str  # "added" or "removed"
-    text: str
-
-
-def history(session: Session, intent: str) -> list[Change]:
+def history(session: Session, intent: str) -> list[versions.Change]:
     """Every change trainers made to an intent's examples, newest first."""
-    changes = []
     rows = session.scalars(select(TrainingExample).where(TrainingExample.intent == intent))
-    for example in rows:
-        changes.append(Change(as_utc(example.created_at), example.author, "added", example.text))
-        if example.removed_at is not None and example.removed_by is not None:
-            changes.append(
-                Change(as_utc(example.removed_at), example.removed_by, "removed", example.text)
-            )
-    return sorted(changes, key=lambda change: change.at, reverse=True)
+    return versions.history(rows)

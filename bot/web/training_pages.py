@@ -317,10 +317,7 @@ async def reword_answer(request: web.Request) -> web.Response:
     """A new wording of one variant; a problem comes back on the page."""
     staff = await require(request, *TRAINERS)
     form = await form_of(request, staff)
-    intent = _intent(request)
-    response = answers.response_of(intent.name)
-    if response is None:
-        raise web.HTTPNotFound(text="This kind of message has no answer of its own.")
+    intent, response = _answered(request)
     variant = _variant(field(form, "variant", 3))
     text = field(form, "answer", answers.MAX_ANSWER * 4)
     with _db(request) as db:
@@ -337,15 +334,21 @@ async def reword_answer(request: web.Request) -> web.Response:
 async def answer_back(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     form = await form_of(request, staff)
-    intent = _intent(request)
-    response = answers.response_of(intent.name)
-    if response is None:
-        raise web.HTTPNotFound(text="This kind of message has no answer of its own.")
+    intent, response = _answered(request)
     variant = _variant(field(form, "variant", 3))
     with _db(request) as db:
         answers.back_to_project(db, response, variant, staff.email)
         audit.record(db, staff.email, "went back to the project's answer", response=response)
     return redirect(f"/staff/training/intents/{intent.name}?done=answer_back")
+
+
+def _answered(request: web.Request) -> tuple[intents.Intent, str]:
+    """The question or small talk in the URL, and the response that answers it."""
+    intent = _intent(request)
+    response = answers.response_of(intent.name)
+    if response is None:
+        raise web.HTTPNotFound(text="This kind of message has no answer of its own.")
+    return intent, response
 
 
 def _variant(text: str) -> int:
