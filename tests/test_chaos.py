@@ -221,7 +221,7 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
         assert candidate.sent == SCRIPT
         with session_scope(stack.database_url) as db:
             draft = drafts.latest_draft(db, candidate.sender_id)
-        assert draft is not None
+        assert draft is not None, (done_faults, candidate.tries)
         assert draft.parts == {
             "what_happened": WHAT_HAPPENED,
             "circumstances": CIRCUMSTANCES,
