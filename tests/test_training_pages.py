@@ -23,7 +23,7 @@ from bot.store.models import (
     TrainingExample,
     TrainingStory,
 )
-from bot.training import workspace
+from bot.training import intents, workspace
 from bot.training.export import export
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
@@ -34,7 +34,7 @@ from tests.training_helpers import CONSENTED, asking_for, ran, replied, said, sa
 
 # Details in the messages, a statement part, and who the candidate and caseworker are.
 PLANTED = ("Kwame", "07700 900123", "kwame@example.org", "PLANTED-statement-part", "2019",
-           "Alex", "sam@x.org")  # fmt: skip
+           "Alex", "sam@x.org", "PLANTED-understood")  # fmt: skip
 
 
 @pytest.fixture
@@ -46,6 +46,10 @@ def tracker_store_url(tmp_path, database_url) -> str:
     url = f"sqlite:///{tmp_path / 'queue-tracker.db'}"
     conversation = [
         *CONSENTED,
+        # Understood, so a trainer may not read it: a story shows what it meant.
+        said("PLANTED-understood could a person help", "ask_person", 0.97, at=40),
+        ran("utter_ask_person"),
+        replied("Of course."),
         said("can Kwame ring 07700 900123 or kwame@example.org", "nlu_fallback", 0.2, at=50),
         ran("action_default_fallback"),
         replied("Sorry, I didn't get that."),
@@ -360,9 +364,17 @@ async def test_a_story_starts_from_a_message_in_the_queue_as_the_queue_shows_it(
     queue_page = await (await client.get("/staff/training")).text()
     assert f"/staff/training/stories?from={key_of(QUEUED)}" in queue_page
     page = await (await client.get(f"/staff/training/stories?from={key_of(QUEUED)}")).text()
-    assert f'name="text-1" rows="2" maxlength="300">{QUEUED}</textarea>' in page
+    # The message before it, as what it meant, in the project's words; then it.
+    example = intents.by_name("ask_person").examples[0]
+    assert f'maxlength="300">{html_escape(example, quote=False)}</textarea>' in page
+    assert '<option value="ask_person" selected>' in page
+    assert '<option value="utter_ask_person" selected>' in page
+    assert f'name="text-2" rows="2" maxlength="300">{QUEUED}</textarea>' in page
+    assert "starts from the conversation where the assistant struggled" in page
     for planted in PLANTED:  # (the made-up example answers offered as replies say 2019)
         assert planted == "2019" or planted not in page, planted
+    gone = await client.get("/staff/training/stories?from=no-such-message")
+    assert gone.status == 404 and "no longer in the list" in await gone.text()
 
 
 @pytest.mark.parametrize(

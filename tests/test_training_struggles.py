@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.training.struggles import grouped, queue, struggles
+from bot.training import intents
+from bot.training.stories import Turn, turns_from
+from bot.training.struggles import Step, grouped, queue, struggles
 from tests.training_helpers import CONSENTED, asking_for, ran, replied, said, save_conversation
 
 
@@ -99,3 +101,63 @@ def test_the_queue_reads_every_saved_conversation_from_the_tracker_store(tmp_pat
     [group] = queue(url)
     assert (group.text, group.count, group.newest.at) == ("What is a DBS?", 2, 20)
     assert queue(f"sqlite:///{tmp_path / 'empty.db'}") == []
+
+
+def test_a_struggle_keeps_how_the_conversation_led_up_to_it_but_not_words_it_understood():
+    events = [
+        *CONSENTED,
+        *asking_for("what_happened"),
+        said("PLANTED-part I took a car", "answer", 0.9, at=2),
+        *asking_for(None, None),
+        said("PLANTED-understood give me a tip", "ask_tips", 0.96, at=3),
+        ran("utter_tips"),
+        ran("action_listen"),
+        said(
+            "hmm who is Kwame to read it",
+            "faq",
+            0.5,
+            at=4,
+            full_retrieval_intent_name="faq/who_sees",
+        ),
+        replied("Your caseworker."),
+        said("blah blah", "nlu_fallback", 0.2, at=5),
+        ran("action_default_fallback"),
+    ]
+    *_, last = struggles(events)
+    # The statement part before them stops the lead-up; its words, and the words
+    # the assistant understood, are not kept.
+    assert last.lead_up == (
+        Step(None, "ask_tips", "utter_tips"),
+        Step("hmm who is [name] to read it", "faq/who_sees", None),
+    )
+    assert "PLANTED" not in repr(struggles(events))
+
+
+def test_the_lead_up_stops_at_a_new_session():
+    events = [
+        *CONSENTED,
+        said("give me a tip", "ask_tips", 0.96, at=3),
+        {"event": "session_started", "timestamp": 3.5},
+        said("blah blah", "nlu_fallback", 0.2, at=5),
+    ]
+    [struggle] = struggles(events)
+    assert struggle.lead_up == ()
+
+
+def test_a_story_from_a_conversation_writes_what_the_assistant_understood_in_project_words():
+    events = [
+        *CONSENTED,
+        said("PLANTED-understood could someone help", "ask_person", 0.97, at=3),
+        ran("utter_ask_person"),
+        said("who reads this then", "faq", 0.5, at=4, full_retrieval_intent_name="faq/who_sees"),
+        ran("utter_faq"),
+        said("blah blah", "nlu_fallback", 0.2, at=5),
+        ran("action_default_fallback"),
+    ]
+    *_, last = struggles(events)
+    first, second, third = turns_from(last)
+    assert first.intent == "ask_person" and first.reply == "utter_ask_person"
+    assert first.text == intents.by_name("ask_person").examples[0]
+    # Unsure, so already in the queue: its redacted words are the trainer's to read.
+    assert (second.text, second.intent) == ("who reads this then", "faq/who_sees")
+    assert third == Turn("blah blah", "", "")

@@ -1,7 +1,8 @@
 """Test stories trainers write: "the candidate says ..., the assistant should ...".
 
-A trainer writes a story on a form, or starts one from a message in the queue
-(its wording redacted, as everything a trainer reads is). Each turn is what the
+A trainer writes a story on a form, or starts one from a message in the queue:
+the real conversation that led up to it (turns_from), its wording redacted, as
+everything a trainer reads is. Each turn is what the
 candidate says, what they meant (an intent, chosen as on the teaching page) and
 how the assistant should answer (one of its replies, chosen by its words; a
 question or small talk is answered by its own answer). Stories are kept in the
@@ -24,9 +25,10 @@ from bot.commands import domain_files
 from bot.store.models import TrainingStory
 from bot.training import intents, versions
 from bot.training.redaction import redact
+from bot.training.struggles import LEAD_UP, Struggle
 
 STORIES_FILE = "test_trainer_stories.yml"
-MAX_TURNS = 3
+MAX_TURNS = LEAD_UP + 1  # a struggle and the messages that led up to it
 MAX_NAME = 120
 MAX_TEXT = 300  # characters, as for a taught example
 HEADER = (
@@ -78,6 +80,25 @@ def reply_for(intent: str, chosen: str) -> str:
     if chosen not in {reply.name for reply in replies()}:
         raise StoryError("Choose how the assistant should answer each message.")
     return chosen
+
+
+def turns_from(struggle: Struggle) -> list[Turn]:
+    """A story's turns from a real conversation: the messages that led up to the
+    struggle, then the struggle itself, for the trainer to say what it meant.
+
+    A message the assistant understood is written as one of the project's own
+    examples of what it meant: a trainer may read only the messages the assistant
+    struggled with (those come redacted). What each meant and what the assistant
+    did next are kept where a story can name them; the rest is left to choose.
+    """
+    reply_names = {reply.name for reply in replies()}
+    turns = []
+    for step in struggle.lead_up:
+        intent = intents.by_name(step.intent or "")
+        text = step.text if step.text is not None else (intent.examples[:1] or [""])[0]
+        reply = step.action if step.action in reply_names else ""
+        turns.append(Turn(text or "", intent.name if intent else "", reply or ""))
+    return [*turns, Turn(struggle.text, "", "")]
 
 
 def add_story(session: Session, name: str, turns: list[Turn], author: str) -> TrainingStory:

@@ -17,6 +17,13 @@ never taken while the assistant was asking for the candidate's own account (a
 statement part, a practice answer, the spent checker's answers), nor a safety
 message, nor a button's command. What is kept is redacted (bot.training.redaction),
 the assistant's reply too, and says nothing of who wrote it.
+
+Each struggle also keeps how the conversation led up to it, for a test story
+made from it (bot.training.stories.turns_from): the messages just before, back
+to the start of the session or to a private one, each as what it meant and
+what the assistant did. Their words are kept only if the assistant struggled
+with them too: the candidate agreed that trainers may read what the assistant
+did not understand, and nothing more.
 """
 
 from __future__ import annotations
@@ -38,6 +45,19 @@ STRUGGLES_FILE = PROJECT_ROOT / "bot" / "data" / "training" / "struggles.yml"
 CONSENT_SLOT = "consent"
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTION = "action_default_fallback"
+LISTEN_ACTION = "action_listen"
+# Messages kept before a struggle: a story has at most 3 (bot.training.stories).
+LEAD_UP = 2
+
+
+@dataclass(frozen=True)
+class Step:
+    """A message before a struggle: what it meant and what the assistant did
+    next; its (redacted) words only if the assistant struggled with it too."""
+
+    text: str | None
+    intent: str | None  # as a story names it: "ask_tips", "faq/who_sees"
+    action: str | None  # the first thing the assistant did after it
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class Struggle:
     confidence: float
     reply: str
     at: float
+    lead_up: tuple[Step, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,13 +115,16 @@ class _Message:
     intent: str | None
     question: str | None  # what was asked: the intent, or faq/<which> for a retrieval intent
     confidence: float
-    private: bool
+    private: bool  # the candidate's own account, or a safety message
+    command: bool  # a button's payload, not typed words
     at: float
+    session: int  # a new session or a restart starts the next
     fell_back: bool = False
     reply: str = ""
+    action: str | None = None
 
 
-def _message(event: dict[str, Any], asking_for: str | None) -> _Message:
+def _message(event: dict[str, Any], asking_for: str | None, session: int) -> _Message:
     parse = event.get("parse_data") or {}
     intent = (parse.get("intent") or {}).get("name")
     rules = _rules()
@@ -110,12 +134,10 @@ def _message(event: dict[str, Any], asking_for: str | None) -> _Message:
         intent=intent,
         question=(parse.get("intent") or {}).get("full_retrieval_intent_name") or intent,
         confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
-        private=(
-            asking_for in rules["private_slots"]
-            or intent in rules["private_intents"]
-            or text.startswith("/")
-        ),
+        private=asking_for in rules["private_slots"] or intent in rules["private_intents"],
+        command=text.startswith("/"),
         at=float(event.get("timestamp") or 0.0),
+        session=session,
         fell_back=intent == FALLBACK_INTENT,
     )
 
@@ -125,8 +147,11 @@ def _walk(events: Iterable[dict[str, Any]]) -> tuple[bool, list[_Message]]:
     consented, messages = False, []
     active_loop: str | None = None
     requested: str | None = None
+    session = 0
     for event in events:
         kind = event.get("event")
+        if kind in ("session_started", "restart"):
+            session += 1
         if kind == "slot" and event.get("name") == CONSENT_SLOT:
             consented = event.get("value") is True
         elif kind == "slot" and event.get("name") == "requested_slot":
@@ -138,13 +163,51 @@ def _walk(events: Iterable[dict[str, Any]]) -> tuple[bool, list[_Message]]:
         elif kind in ("restart", "reset_slots"):
             consented, active_loop, requested = False, None, None
         elif kind == "user":
-            messages.append(_message(event, requested if active_loop else None))
-        elif kind == "action" and event.get("name") == FALLBACK_ACTION and messages:
-            messages[-1].fell_back = True
+            messages.append(_message(event, requested if active_loop else None, session))
+        elif kind == "action" and messages and event.get("name") != LISTEN_ACTION:
+            messages[-1].fell_back |= event.get("name") == FALLBACK_ACTION
+            messages[-1].action = messages[-1].action or event.get("name")
         elif kind == "bot" and messages and event.get("text"):
             last = messages[-1]
             last.reply = f"{last.reply}\n{event['text']}".strip()
     return consented, messages
+
+
+def _kind(messages: list[_Message], index: int) -> str | None:
+    """How the assistant struggled with message `index`, or None if it did not
+    (or the message is not one a trainer may read)."""
+    rules, message = _rules(), messages[index]
+    following = messages[index + 1] if index + 1 < len(messages) else None
+    previous = messages[index - 1] if index else None
+    if message.private or message.command:
+        return None
+    if _norm(message.text) in rules["not_what_i_meant"]:
+        return None  # the complaint itself: the message before it is the struggle
+    if message.fell_back:
+        return "fallback"
+    if following is not None and _norm(following.text) in rules["not_what_i_meant"]:
+        return "not_what_i_meant"
+    if (
+        message.intent in rules["questions"]
+        and previous is not None
+        and previous.question == message.question
+    ):
+        return "asked_again"
+    if message.confidence < rules["low_confidence"]:
+        return "unsure"
+    return None
+
+
+def _lead_up(messages: list[_Message], kinds: list[str | None], index: int) -> tuple[Step, ...]:
+    """Up to LEAD_UP messages before `index` in its session, stopping at a private one."""
+    steps: list[Step] = []
+    for before in range(index - 1, max(index - 1 - LEAD_UP, -1), -1):
+        message = messages[before]
+        if message.private or message.session != messages[index].session:
+            break
+        text = redact(message.text) if kinds[before] else None
+        steps.insert(0, Step(text, message.question, message.action))
+    return tuple(steps)
 
 
 def struggles(events: Iterable[dict[str, Any]]) -> list[Struggle]:
@@ -153,39 +216,20 @@ def struggles(events: Iterable[dict[str, Any]]) -> list[Struggle]:
     consented, messages = _walk(events)
     if not consented:
         return []
-    rules, found = _rules(), []
-    for index, message in enumerate(messages):
-        following = messages[index + 1] if index + 1 < len(messages) else None
-        previous = messages[index - 1] if index else None
-        if message.private:
-            continue
-        if _norm(message.text) in rules["not_what_i_meant"]:
-            continue  # the complaint itself: the message before it is the struggle
-        if message.fell_back:
-            kind = "fallback"
-        elif following is not None and _norm(following.text) in rules["not_what_i_meant"]:
-            kind = "not_what_i_meant"
-        elif (
-            message.intent in rules["questions"]
-            and previous is not None
-            and previous.question == message.question
-        ):
-            kind = "asked_again"
-        elif message.confidence < rules["low_confidence"]:
-            kind = "unsure"
-        else:
-            continue
-        found.append(
-            Struggle(
-                text=redact(message.text),
-                kind=kind,
-                intent=message.intent,
-                confidence=message.confidence,
-                reply=redact(message.reply),
-                at=message.at,
-            )
+    kinds = [_kind(messages, index) for index in range(len(messages))]
+    return [
+        Struggle(
+            text=redact(message.text),
+            kind=kind,
+            intent=message.intent,
+            confidence=message.confidence,
+            reply=redact(message.reply),
+            at=message.at,
+            lead_up=_lead_up(messages, kinds, index),
         )
-    return found
+        for index, (message, kind) in enumerate(zip(messages, kinds, strict=True))
+        if kind is not None
+    ]
 
 
 def grouped(found: Iterable[Struggle]) -> list[Group]:

@@ -51,6 +51,11 @@ NOTICES = {
     "removed": "Taken back. The next model you check or publish no longer learns it.",
     "story": "Saved. The story runs with the next check.",
     "story_removed": "Taken back. The story no longer runs.",
+    "from_conversation": (
+        "This story starts from the conversation where the assistant struggled: the last"
+        " message is the one it got wrong. Messages it understood are shown in the"
+        " project's words, with what they meant; say what the last one meant."
+    ),
     "answer": "Saved. The next model you publish gives this answer.",
     "answer_back": "The project's wording is back. The next model you publish gives it.",
 }
@@ -393,14 +398,16 @@ async def stories_page(request: web.Request) -> web.Response:
     """The stories and a form for a new one; `?from=<wording>` starts it from a
     message in the queue (redacted, as the queue shows it)."""
     staff = await require(request, *TRAINERS)
-    first = ""
+    turns, notice = [stories.Turn("", "", "")], NOTICES.get(request.query.get("done", ""), "")
     if "from" in request.query:
         groups = await _open_groups(request)
-        first = next((g.text for g in groups if g.key == request.query["from"]), "")
+        found = next((g for g in groups if g.key == request.query["from"]), None)
+        if found is None:
+            raise web.HTTPNotFound(text="That message is no longer in the list.")
+        turns, notice = stories.turns_from(found.newest), NOTICES["from_conversation"]
     with _db(request) as db:
         audit.record(db, staff.email, "viewed the test stories")
-        notice = NOTICES.get(request.query.get("done", ""), "")
-        return _stories_page(db, staff, notice, turns=[stories.Turn(first, "", "")])
+        return _stories_page(db, staff, notice, turns=turns)
 
 
 def _stories_page(
