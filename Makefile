@@ -131,7 +131,7 @@ pg-test: setup
 	  tests/test_actions_form.py tests/test_actions_statement.py tests/test_web_api.py \
 	  tests/test_actions_coaching.py tests/test_actions_practice.py \
 	  tests/test_review.py tests/test_actions_review.py tests/test_staff_routes.py \
-	  tests/test_training_pages.py tests/test_model_server.py \
+	  tests/test_training_pages.py tests/test_model_server.py tests/test_training_questions.py \
 	  tests/test_training_jobs.py::test_only_one_job_is_active_at_a_time \
 	  tests/test_training_jobs.py::test_a_job_whose_process_stopped_beating_fails_and_frees_the_slot
 

@@ -1,6 +1,8 @@
 """Practising disclosure with an employer: a form that asks the employer's questions
 and gives feedback on each answer, then a summary. The questions and the scoring
-live in bot/rehearsal; this file moves values between Rasa slots and it."""
+live in bot/rehearsal, the trainers' changes to the questions in
+bot/training/questions (read at each step, so they reach the next round without a
+restart); this file moves values between Rasa slots and them."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from bot.rehearsal.bank import question_at, read_job, read_setting, round_questi
 from bot.rehearsal.score import score_answer, summarise, summary_text
 from bot.store import practice
 from bot.store.db import session_scope
+from bot.training.questions import live_bank
 
 PRACTICE_SLOTS = (
     "practice_job",
@@ -45,7 +48,8 @@ def _ids(tracker: Tracker) -> list[str]:
 
 def _go_to(tracker: Tracker, step: int) -> dict[str, Any]:
     """Slots for asking the question at `step`, or ending the round after the last."""
-    question = question_at(tracker.get_slot("practice_setting") or "", _ids(tracker), step)
+    setting = tracker.get_slot("practice_setting") or ""
+    question = question_at(setting, _ids(tracker), step, among=live_bank())
     return {
         "practice_step": float(step),
         "practice_question": question,
@@ -114,7 +118,7 @@ class ValidatePracticeForm(FormValidationAction):
                 "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")],
             }
         rounds = int(tracker.get_slot("practice_round") or 1)
-        ids = [q.id for q in round_questions(job, setting, rounds - 1)]
+        ids = [q.id for q in round_questions(job, setting, rounds - 1, among=live_bank())]
         return {
             "practice_setting": setting,
             "practice_questions": ids,

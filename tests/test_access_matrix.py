@@ -123,6 +123,11 @@ ROUTES = [
     ("GET", "/staff/training/stories", "trainers"),
     ("POST", "/staff/training/stories", "trainers"),
     ("POST", "/staff/training/stories/{story}/remove", "trainers"),
+    ("GET", "/staff/training/questions", "trainers"),
+    ("POST", "/staff/training/questions", "trainers"),
+    ("GET", "/staff/training/questions/{practice_question}", "trainers"),
+    ("POST", "/staff/training/questions/{practice_question}", "trainers"),
+    ("POST", "/staff/training/questions/{practice_question}/back", "trainers"),
     ("GET", "/staff/training/model", "trainers"),
     ("POST", "/staff/training/model/back", "trainers"),
     ("POST", "/staff/training/jobs", "trainers"),
@@ -146,7 +151,7 @@ def test_the_matrix_lists_every_route_the_app_serves():
              "export.docx": "export.{fmt}", "export.txt": "export.{fmt}",
              "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}",
              "{intent}": "{name}", "{question}": "{name}", "{example}": "{example_id}",
-             "{story}": "{story_id}"}  # fmt: skip
+             "{story}": "{story_id}", "{practice_question}": "{question_id}"}  # fmt: skip
     listed = set()
     for method, path, _ in ROUTES:
         for ours, theirs in names.items():
@@ -254,6 +259,21 @@ def form(path: str, csrf: str) -> dict[str, str]:
         "/examples": {"wording": "can I speak to somebody"},
         "/answer": {"variant": "1", "answer": "I'm a program."},
         "/answer/back": {"variant": "1"},
+        "/staff/training/questions": {
+            "text": "Why us?",
+            "jobs": "any",
+            "settings": "any",
+            "topic": "future",
+            "covers": "What you bring.",
+        },
+        "/staff/training/questions/{practice_question}": {
+            "text": "Who helps you now?",
+            "jobs": "any",
+            "settings": "any",
+            "topic": "change",
+            "covers": "People and services.",
+            "in_practice": "yes",
+        },
         "/staff/training/stories": {
             "name": "Bye",
             "text-1": "laters",
@@ -296,7 +316,7 @@ async def ask_everyone(clients: dict, world: dict, method: str, path: str, kind:
         url = path.format(case=case, account=account_id, token=world["token_a"],
                           wording=world["wording"], job=world["job"], intent="ask_person",
                           example=world["example"], story=world["story"],
-                          question="faq/is_bot")  # fmt: skip
+                          question="faq/is_bot", practice_question="support_now")  # fmt: skip
         csrf = await csrf_of(client)
         if method == "GET":
             response = await client.get(url, allow_redirects=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actions.practice import (
     ActionPracticeRetry,
     ActionPracticeSkip,
@@ -10,9 +12,10 @@ from actions.practice import (
     ActionStopPractice,
     ValidatePracticeForm,
 )
-from bot.rehearsal.bank import round_questions
+from bot.rehearsal.bank import question, round_questions
 from bot.store import practice
 from bot.store.db import session_scope
+from bot.training import questions
 from tests.conftest import (
     consenting,
     deactivates_form,
@@ -21,6 +24,10 @@ from tests.conftest import (
     responses,
     slot_events,
 )
+
+# The questions come from the database (a trainer may have changed them): an
+# empty one of the test's own, never a developer's.
+pytestmark = pytest.mark.usefixtures("database_url")
 
 ANSWER = (
     "In 2019 I was convicted of theft and got a community order. At the time I was in "
@@ -167,3 +174,25 @@ async def test_starting_a_round_gives_no_tips_before_anything_is_said(dispatcher
         result = await getattr(form, f"validate_{slot}")(None, dispatcher, make_tracker(), domain)
         assert result == {}
     assert dispatcher.messages == []
+
+
+async def test_a_trainers_change_to_the_questions_reaches_the_next_round_and_the_one_under_way(
+    dispatcher, domain
+):
+    first = round_questions("warehouse", "interview")[0]
+    with session_scope() as db:
+        questions.save(db, first.id, "Forklift keys: would you take them home?",
+                       list(first.jobs), list(first.settings), first.topic, first.covers,
+                       in_practice=True, author="tom@x.org")  # fmt: skip
+    # A round already under way asks the new wording next.
+    tracker = _said("practice_answer", ANSWER, **_round())
+    slots = slot_events(await ValidatePracticeForm().run(dispatcher, tracker, domain))
+    assert slots["practice_question"] == "Forklift keys: would you take them home?"
+    # Left out of practice, a new round no longer asks it.
+    with session_scope() as db:
+        questions.save(db, first.id, first.text, list(first.jobs), list(first.settings),
+                       first.topic, first.covers, False, "tom@x.org")  # fmt: skip
+    tracker = _said("practice_setting", "interview", practice_job="warehouse")
+    slots = slot_events(await ValidatePracticeForm().run(dispatcher, tracker, domain))
+    assert first.id not in slots["practice_questions"]
+    assert all(question(i) is not None for i in slots["practice_questions"])

@@ -20,6 +20,7 @@ from bot.rehearsal.bank import (
     round_questions,
     settings,
 )
+from bot.rehearsal.bank import problems as bank_problems
 from bot.rehearsal.score import score_answer, summarise, summary_text
 
 JOBS = ["retail", "warehouse", "construction", "hospitality", "care", "office", "driving"]
@@ -166,3 +167,9 @@ def test_every_button_reads_back_as_its_job_or_setting(domain: dict) -> None:
     assert [read_job(b["payload"]) for b in job_buttons] == JOBS
     setting_buttons = domain["responses"]["utter_ask_practice_setting"][0]["buttons"]
     assert [read_setting(b["payload"]) for b in setting_buttons] == SETTINGS
+
+
+def test_the_repository_bank_leaves_no_job_in_any_setting_without_questions() -> None:
+    """The same check a trainer's change must pass (bot.rehearsal.bank.problems), on
+    the project's questions with any committed trainer changes laid over."""
+    assert bank_problems(questions()) == []

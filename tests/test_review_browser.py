@@ -9,12 +9,9 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Page, async_playwright, expect
 
-from bot.review import accounts
 from bot.review.export import docx_text
-from bot.store.db import session_scope
-from tests.review_helpers import PASSWORD
 from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
-from tests.web_helpers import open_invite_in
+from tests.web_helpers import open_invite_in, sign_in, staff_account
 
 pytestmark = pytest.mark.e2e
 NEW_FEELINGS = "I regret it. I learned to ask for help early, and I have been clean for two years."
@@ -58,15 +55,10 @@ async def download(page: Page, link_name: str) -> bytes:
 async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_people):  # noqa: F811
     candidate, caseworker = two_people
     email = "review.loop@example.org"
-    with session_scope(stack.database_url) as db:
-        if accounts.find_account(db, email) is None:
-            accounts.add_account(db, email, "caseworker", PASSWORD, by="test")
+    staff_account(stack.database_url, email, "caseworker")
 
     # The caseworker signs in and adds a candidate.
-    await caseworker.goto(f"{site}/staff/login")
-    await caseworker.fill("#email", email)
-    await caseworker.fill("#password", PASSWORD)
-    await caseworker.get_by_role("button", name="Sign in").click()
+    await sign_in(caseworker, site, email)
     await expect(caseworker.get_by_role("heading", name="Candidates")).to_be_visible()
     await caseworker.fill("#name", "Alex")
     await caseworker.get_by_role("button", name="Add and get their invite link").click()

@@ -25,7 +25,7 @@ from bot.services import Stack, free_port
 from bot.store.db import session_scope, upgrade
 from tests.review_helpers import PASSWORD
 from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
-from tests.web_helpers import new_invite, open_invite_in
+from tests.web_helpers import new_invite, open_invite_in, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -132,10 +132,7 @@ async def test_a_trainer_fixes_a_misunderstood_message_from_the_browser_alone(st
 
     # The trainer signs in and lands on the queue: the message, redacted.
     page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
-    await page.goto(f"{stack.web_url}/staff/login")
-    await page.fill("#email", TRAINER)
-    await page.fill("#password", PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
+    await sign_in(page, stack.web_url, TRAINER)
     await expect(page.get_by_role("heading", name="Where the assistant struggled")).to_be_visible()
     row = page.locator("tr", has_text=REDACTED)
     await expect(row).to_contain_text("did not understand")

@@ -33,7 +33,7 @@ def test_every_taught_example_is_written_once_under_its_intent(tmp_path, databas
 
 def test_with_nothing_taught_the_file_holds_no_examples(tmp_path, database_url):
     with session_scope() as db:
-        examples, responses, story_file = export(db, tmp_path)
+        examples, responses, story_file, _ = export(db, tmp_path)
     assert yaml.safe_load(examples.read_text())["nlu"] == []
     assert yaml.safe_load(responses.read_text())["responses"] == {}
     assert yaml.safe_load(story_file.read_text())["stories"] == []

@@ -345,7 +345,7 @@ async def test_a_story_from_the_form_is_kept_redacted_and_runs_as_a_rasa_test_st
     with session_scope() as db:
         [story] = db.scalars(select(TrainingStory)).all()
         actions = db.scalars(select(AuditEvent.action)).all()
-        *_, story_file = export(db, tmp_path)
+        _, _, story_file, _ = export(db, tmp_path)
     assert story.steps == [
         {"user": "can [name] ring me", "intent": "ask_person", "reply": "utter_ask_person"},
         {"user": "who reads this", "intent": "faq/who_sees", "reply": "utter_faq"},
@@ -359,7 +359,7 @@ async def test_a_story_from_the_form_is_kept_redacted_and_runs_as_a_rasa_test_st
     ]  # fmt: skip
 
 
-async def test_a_story_starts_from_a_message_in_the_queue_as_the_queue_shows_it(client):
+async def test_a_story_starts_from_the_conversation_that_led_up_to_a_queued_message(client):
     await trainer(client)
     queue_page = await (await client.get("/staff/training")).text()
     assert f"/staff/training/stories?from={key_of(QUEUED)}" in queue_page
@@ -418,7 +418,7 @@ async def test_a_story_taken_back_stays_listed_and_leaves_the_export(client, tmp
     page = await (await client.get(taken.headers["Location"])).text()
     assert "Saying goodbye" in page and "Taken back by tom@x.org" in page
     with session_scope() as db:
-        *_, story_file = export(db, tmp_path)
+        _, _, story_file, _ = export(db, tmp_path)
     assert yaml.safe_load(story_file.read_text())["stories"] == []
     missing = await client.post(
         "/staff/training/stories/99999/remove", data={"csrf": csrf}, headers=origin(client)
@@ -482,7 +482,7 @@ async def test_going_back_to_the_projects_answer_keeps_the_history(client, tmp_p
     assert "The project&#x27;s own wording." in page
     assert "No bother at all." in page.split('id="answer-h"')[1]  # in the history
     with session_scope() as db:
-        _, responses, _ = export(db, tmp_path)
+        _, responses, _, _ = export(db, tmp_path)
     assert yaml.safe_load(responses.read_text())["responses"] == {}
 
 

@@ -10,7 +10,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from bot.config import PROJECT_ROOT
 from bot.web.app import create_app
-from tests.web_helpers import new_invite, open_invite_in, web_config
+from tests.web_helpers import new_invite, open_invite_in, sign_in, staff_account, web_config
 
 pytestmark = pytest.mark.e2e
 
@@ -213,7 +213,29 @@ async def test_the_spent_form_page(site, page):
     await page.screenshot(path=str(RESULTS / "spent-form.png"), full_page=True)
 
 
+async def trainer_adds_a_question(site: str, stack, trainer: Page, text: str) -> None:
+    """A trainer, in a browser of their own, adds a question for warehouse work on
+    an application form only (a round asks its job's questions first)."""
+    email = "questions.trainer@example.org"
+    staff_account(stack.database_url, email, "trainer")
+    await sign_in(trainer, site, email)
+    await trainer.get_by_role("link", name="Practice questions").click()
+    await trainer.fill("#question-text", text)
+    for box in await trainer.get_by_role("checkbox").all():
+        name = await box.evaluate("b => b.name + '=' + b.value")
+        if name not in ("jobs=warehouse", "settings=application", "in_practice=yes"):
+            await box.uncheck()
+    await trainer.fill("#question-covers", "Plain yes or no, and how you would get there.")
+    await trainer.get_by_role("button", name="Add the question").click()
+    await expect(trainer.get_by_role("alert")).to_contain_text("Added.")
+
+
 async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, page):
+    """With a question a trainer just added from the staff pages: the round asks it,
+    with no restart. The trainer then leaves it out again."""
+    added = "Can you do early shifts at the depot?"
+    trainer = await (await page.context.browser.new_context()).new_page()
+    await trainer_adds_a_question(site, stack, trainer, added)
     token, _ = new_invite(stack)
     await open_invite_in(page, f"{site}/invite/{token}")
     await page.get_by_role("button", name="Start").click()
@@ -228,6 +250,8 @@ async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, p
         "debt. Since then I have been sober for two years and I want to work in a warehouse."
     )
     summary = page.locator(".msg.bot").filter(has_text="That's the end of this round")
+    await say(page, answer)
+    await expect(page.locator(".msg.bot").last).to_contain_text(f'Employer: "{added}"')
     for _ in range(6):
         await say(page, answer)
         if await summary.count():
@@ -238,3 +262,8 @@ async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, p
     await expect(summary).to_contain_text("To work on next time:")
     await page.get_by_role("button", name="Back to my statement").last.click()
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    await trainer.get_by_role("link", name=added).click()
+    await trainer.get_by_role("checkbox", name="Asked in practice rounds").uncheck()
+    await trainer.get_by_role("button", name="Save the question").click()
+    await expect(trainer.get_by_role("alert")).to_contain_text("Saved.")
+    await expect(trainer.get_by_text("Left out of practice.")).to_be_visible()

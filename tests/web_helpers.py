@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from bot.review import accounts
 from bot.services import Stack
 from bot.store import access
 from bot.store.db import session_scope
 from bot.web.config import WebConfig
+from tests.review_helpers import PASSWORD
 
 
 def web_config(stack: Stack, **overrides: object) -> WebConfig:
@@ -55,3 +57,18 @@ async def open_invite_in(page, url: str) -> str:
     code = (await page.locator("#resume-code").inner_text()).strip()
     await page.get_by_role("link", name="Start chatting").click()
     return code
+
+
+def staff_account(database_url: str, email: str, role: str) -> None:
+    """A staff account with the tests' password, made once for the run's stack."""
+    with session_scope(database_url) as db:
+        if accounts.find_account(db, email) is None:
+            accounts.add_account(db, email, role, PASSWORD, by="test")
+
+
+async def sign_in(page, site: str, email: str) -> None:
+    """Sign in on the staff login page in a real browser (a Playwright page)."""
+    await page.goto(f"{site}/staff/login")
+    await page.fill("#email", email)
+    await page.fill("#password", PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()

@@ -1,9 +1,17 @@
 """The practice question bank (bot/data/rehearsal.yml): jobs, settings, questions,
-and which questions a round asks."""
+and which questions a round asks.
+
+Trainers change questions and add new ones from the staff pages; a running site
+keeps those changes in its database (bot.training.questions), and the action
+server asks from the project's questions with them laid over (`merged`). `bot
+training export` writes them to bot/data/trainer/rehearsal.yml; committed there,
+they are part of the repository's bank (`questions`), which the tests check.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +19,9 @@ from typing import Any
 
 import yaml
 
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "rehearsal.yml"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_FILE = DATA_DIR / "rehearsal.yml"
+TRAINER_FILE = DATA_DIR / "trainer" / "rehearsal.yml"
 ANY = "any"
 
 
@@ -23,11 +33,38 @@ class Question:
     settings: tuple[str, ...]
     topic: str
     covers: str
+    # False once a trainer leaves it out: no new round asks it, a round under way
+    # still can.
+    in_practice: bool = True
 
     def suits(self, job: str, setting: str) -> bool:
         return (ANY in self.jobs or job in self.jobs) and (
             ANY in self.settings or setting in self.settings
         )
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The question as the bank's YAML writes it."""
+        written = {
+            "id": self.id,
+            "text": self.text,
+            "jobs": list(self.jobs),
+            "settings": list(self.settings),
+            "topic": self.topic,
+            "covers": self.covers,
+        }
+        return written if self.in_practice else {**written, "in_practice": False}
+
+
+def from_yaml(item: dict[str, Any]) -> Question:
+    return Question(
+        id=item["id"],
+        text=item["text"],
+        jobs=tuple(item["jobs"]),
+        settings=tuple(item["settings"]),
+        topic=item["topic"],
+        covers=item["covers"],
+        in_practice=item.get("in_practice", True),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -36,13 +73,59 @@ def bank() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def project_questions() -> tuple[Question, ...]:
+    """The questions as the project wrote them, without any trainer's change."""
+    return tuple(from_yaml(item) for item in bank()["questions"])
+
+
+@lru_cache(maxsize=1)
 def questions() -> tuple[Question, ...]:
-    return tuple(
-        Question(
-            q["id"], q["text"], tuple(q["jobs"]), tuple(q["settings"]), q["topic"], q["covers"]
-        )
-        for q in bank()["questions"]
-    )
+    """The repository's bank: the project's questions with the trainers' committed
+    changes (bot/data/trainer/rehearsal.yml, if there is one) laid over."""
+    changes: list[Question] = []
+    if TRAINER_FILE.exists():
+        written = yaml.safe_load(TRAINER_FILE.read_text(encoding="utf-8")) or {}
+        changes = [from_yaml(item) for item in written.get("questions") or []]
+    return merged(project_questions(), changes)
+
+
+def merged(project: Iterable[Question], changes: Iterable[Question]) -> tuple[Question, ...]:
+    """`project` with each change in place of the question of its id, and new
+    questions after, in the order they came."""
+    by_id = {question.id: question for question in project}
+    for change in changes:
+        by_id[change.id] = change
+    return tuple(by_id.values())
+
+
+def topics() -> list[str]:
+    """The topics the project's questions are about, in order of first use."""
+    return list(dict.fromkeys(question.topic for question in project_questions()))
+
+
+def problems(among: Sequence[Question]) -> list[str]:
+    """What is wrong with a bank, in words a trainer can act on; [] if nothing.
+
+    Every job and setting named must exist, ids must be unique, and every job in
+    every setting must still get at least one follow-up question."""
+    found = []
+    known_jobs, known_settings = {*jobs(), ANY}, {*settings(), ANY}
+    for question in among:
+        if not question.jobs or not set(question.jobs) <= known_jobs:
+            found.append(f"“{question.text}” needs jobs from the list.")
+        if not question.settings or not set(question.settings) <= known_settings:
+            found.append(f"“{question.text}” needs settings from the list.")
+    ids = [question.id for question in among]
+    found += [
+        f"Two questions share the id {i}." for i in sorted({i for i in ids if ids.count(i) > 1})
+    ]
+    for job, job_label in jobs().items():
+        for setting, setting_label in settings().items():
+            if not round_questions(job, setting, among=among):
+                found.append(
+                    f"{job_label} in “{setting_label}” would have no question after the first."
+                )
+    return found
 
 
 def jobs() -> dict[str, str]:
@@ -80,10 +163,14 @@ def read_setting(text: str | None) -> str | None:
     return _read_choice(text, "settings")
 
 
-def round_questions(job: str, setting: str, round_number: int = 0) -> list[Question]:
-    """The follow-up questions for a round: those for this job first, then general
-    ones, which rotate from round to round so practice does not repeat itself."""
-    suited = [q for q in questions() if q.suits(job, setting)]
+def round_questions(
+    job: str, setting: str, round_number: int = 0, among: Sequence[Question] | None = None
+) -> list[Question]:
+    """The follow-up questions for a round, from `among` (the repository's bank if
+    None): those for this job first, then general ones, which rotate from round to
+    round so practice does not repeat itself. Questions left out are not asked."""
+    pool = questions() if among is None else among
+    suited = [q for q in pool if q.in_practice and q.suits(job, setting)]
     specific = [q for q in suited if ANY not in q.jobs]
     general = [q for q in suited if ANY in q.jobs]
     if general:
@@ -92,16 +179,20 @@ def round_questions(job: str, setting: str, round_number: int = 0) -> list[Quest
     return (specific + general)[: int(bank()["follow_ups"])]
 
 
-def question(question_id: str) -> Question | None:
-    return next((q for q in questions() if q.id == question_id), None)
+def question(question_id: str, among: Sequence[Question] | None = None) -> Question | None:
+    """The question of this id, even one left out since a round chose it."""
+    pool = questions() if among is None else among
+    return next((q for q in pool if q.id == question_id), None)
 
 
-def question_at(setting: str, question_ids: list[str], step: int) -> str | None:
+def question_at(
+    setting: str, question_ids: list[str], step: int, among: Sequence[Question] | None = None
+) -> str | None:
     """The employer's words at `step` of a round: 0 is the opening question, then the
     follow-ups in order; None once the round is over."""
     if step == 0:
         return opening(setting)
     if 0 < step <= len(question_ids):
-        found = question(question_ids[step - 1])
+        found = question(question_ids[step - 1], among)
         return found.text if found else None
     return None

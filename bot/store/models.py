@@ -373,6 +373,33 @@ class TrainingAnswer(Base):
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class TrainingQuestion(Base):
+    """A trainer's version of a practice question (bot.training.questions): one of
+    the project's reworded, retagged or left out of practice, or a new one. Each
+    row is the whole question; the newest not taken back is in force. Never
+    changed: going back to the project's version marks it removed (who, when)."""
+
+    __tablename__ = "training_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), index=True)  # the bank's id
+    text: Mapped[str] = mapped_column(Text)
+    jobs: Mapped[list[str]] = mapped_column(JSON)
+    settings: Mapped[list[str]] = mapped_column(JSON)
+    topic: Mapped[str] = mapped_column(String(32))
+    covers: Mapped[str] = mapped_column(Text)
+    in_practice: Mapped[bool] = mapped_column(Boolean, default=True)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    removed_by: Mapped[str | None] = mapped_column(String(128))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def summary(self) -> str:
+        """This version as a history line shows it."""
+        return self.text if self.in_practice else f"{self.text} (left out of practice)"
+
+
 class QueueDecision(Base):
     """A trainer dealt with a wording in the queue: taught it, or said the assistant
     should not handle it. The queue leaves that wording out from then on."""

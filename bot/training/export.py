@@ -4,10 +4,13 @@ Every example a trainer taught is kept in the database (bot.store.models
 .TrainingExample); this writes those not taken back, oldest first, into one file of their
 own, `data/trainer/nlu.yml`, which `make train` reads with the rest of data/,
 the answers they reworded (bot.training.answers) to `data/trainer/responses.yml`,
-and the stories trainers wrote (bot.training.stories) to
+the stories trainers wrote (bot.training.stories) to
 `tests/test_trainer_stories.yml`, which `make test` runs with the other test
-stories. Written whole each time, so the files always equal the database: `git
-diff` shows a developer exactly what trainers changed since the last commit.
+stories, and the practice questions they changed or added
+(bot.training.questions) to `bot/data/trainer/rehearsal.yml`, which the
+repository's question bank lays over the project's. Written whole each time,
+so the files always equal the database: `git diff` shows a developer exactly
+what trainers changed since the last commit.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
+from bot.rehearsal.bank import TRAINER_FILE
 from bot.store.models import TrainingExample
-from bot.training import answers, stories
+from bot.training import answers, questions, stories
 
 EXAMPLES_FILE = Path("data") / "trainer" / "nlu.yml"
 HEADER = (
@@ -54,9 +58,18 @@ def nlu_yaml(session: Session) -> str:
 
 
 def export(session: Session, project: Path = PROJECT_ROOT) -> list[Path]:
-    """Write the trainers' changes into `project` (the repository, or a job's copy
-    of it): data/trainer/nlu.yml, data/trainer/responses.yml and
-    tests/test_trainer_stories.yml. Returns the files written."""
+    """Write every trainers' change into `project` (the repository): the Rasa files
+    (`training_files`) and the practice questions. Returns the files written."""
+    question_file = project / TRAINER_FILE.relative_to(PROJECT_ROOT)
+    question_file.parent.mkdir(parents=True, exist_ok=True)
+    question_file.write_text(questions.questions_yaml(session))
+    return [*training_files(session, project), question_file]
+
+
+def training_files(session: Session, project: Path) -> list[Path]:
+    """Write the trainers' changes a model learns from into `project` (the
+    repository, or a job's copy of it): data/trainer/nlu.yml,
+    data/trainer/responses.yml and tests/test_trainer_stories.yml."""
     examples = project / EXAMPLES_FILE
     examples.parent.mkdir(parents=True, exist_ok=True)
     examples.write_text(nlu_yaml(session))

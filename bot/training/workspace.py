@@ -39,7 +39,7 @@ def build(
             shutil.copytree(source, folder / name, dirs_exist_ok=True)
         elif source.exists():
             shutil.copyfile(source, folder / name)
-    export.export(session, folder)
+    export.training_files(session, folder)
     if epochs_scale != 1.0:
         _scale_epochs(folder / "config.yml", epochs_scale)
     return folder

@@ -24,6 +24,7 @@ from bot.web import (
     keys,
     model_server,
     pages,
+    question_pages,
     spent_page,
     staff_auth,
     staff_pages,
@@ -126,6 +127,18 @@ STAFF_ROUTES = [
     web.get("/staff/training/stories", training_pages.stories_page),
     web.post("/staff/training/stories", training_pages.add_story),
     web.post(r"/staff/training/stories/{story_id}/remove", training_pages.remove_story),
+    web.get("/staff/training/questions", question_pages.questions_page),
+    web.post("/staff/training/questions", question_pages.add_question),
+    web.get(
+        r"/staff/training/questions/{question_id:[a-z0-9_]{1,64}}", question_pages.question_page
+    ),
+    web.post(
+        r"/staff/training/questions/{question_id:[a-z0-9_]{1,64}}", question_pages.save_question
+    ),
+    web.post(
+        r"/staff/training/questions/{question_id:[a-z0-9_]{1,64}}/back",
+        question_pages.question_back,
+    ),
     web.get("/staff/training/model", training_pages.model_page),
     web.post("/staff/training/model/back", training_pages.go_back),
     web.post("/staff/training/jobs", training_pages.start_job),

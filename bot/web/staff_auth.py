@@ -217,6 +217,7 @@ def nav(staff: Staff) -> str:
             ("/staff/training", "Where the assistant struggled"),
             ("/staff/training/intents", "What it understands"),
             ("/staff/training/stories", "Test stories"),
+            ("/staff/training/questions", "Practice questions"),
             ("/staff/training/model", "Check and publish"),
         ]
     if staff.role == Role.ADMIN:

@@ -33,7 +33,8 @@ e = html.escape
 REVIEWERS = (Role.CASEWORKER, Role.ADMIN)
 
 
-def _db(request: web.Request) -> AbstractContextManager[Session]:
+def db_of(request: web.Request) -> AbstractContextManager[Session]:
+    """A session on the app's database, committed when the block ends."""
     return session_scope(request.app[keys.CONFIG].database_url)
 
 
@@ -73,7 +74,7 @@ async def show_caseload(request: web.Request, notice: str = "", status: int = 20
     wanted = request.query.get("status", "")
     if wanted and wanted not in caseload.STATUSES:
         raise web.HTTPBadRequest(text="Unknown status.")
-    with _db(request) as db:
+    with db_of(request) as db:
         cases = caseload.caseload(db, account_of(db, staff), search, wanted)
         record(db, staff.email, "caseload_viewed", shown=len(cases))
     options = "".join(
@@ -114,7 +115,7 @@ async def create_candidate(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
     form = await form_of(request, staff)
     name = field(form, "name", 500)
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             token, key = caseload.create_case(db, account_of(db, staff), name)
         except caseload.CaseError as error:
@@ -136,7 +137,7 @@ def _invite_page(request: web.Request, staff: Staff, name: str, token: str) -> w
 async def reissue_invite(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
     await form_of(request, staff)
-    with _db(request) as db:
+    with db_of(request) as db:
         key = _visible(db, staff, request)
         token = caseload.new_invite_link(db, account_of(db, staff), key)
         name = key.name
@@ -178,7 +179,7 @@ async def show_candidate(
     """The review page, on version `number` (default: the one under review). `kept`
     puts back what was typed in a form that was refused ({part or "message": text})."""
     staff = await require(request, *REVIEWERS)
-    with _db(request) as db:
+    with db_of(request) as db:
         key = _visible(db, staff, request)
         candidate = find_candidate(db, key.sender_id)
         statement = candidate.statements[-1] if candidate and candidate.statements else None
@@ -368,7 +369,7 @@ async def _act(request: web.Request, what: str) -> web.Response:
     form = await form_of(request, staff)
     number = _number(field(form, "version", 20))
     body = field(form, "body" if what == "comment" else "message", decisions.MAX_COMMENT * 2)
-    with _db(request) as db:
+    with db_of(request) as db:
         key = _visible(db, staff, request)
         key_id = key.id
         candidate = find_candidate(db, key.sender_id)
@@ -403,7 +404,7 @@ async def _act(request: web.Request, what: str) -> web.Response:
 async def export_statement(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
     fmt = request.match_info["fmt"]
-    with _db(request) as db:
+    with db_of(request) as db:
         key = _visible(db, staff, request)
         candidate = find_candidate(db, key.sender_id)
         version = _approved(candidate, _number(request.query.get("v")))
@@ -430,7 +431,7 @@ def _approved(candidate, number: int | None) -> StatementVersion:
 
 async def overview_page(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
-    with _db(request) as db:
+    with db_of(request) as db:
         cases = caseload.caseload(db, account_of(db, staff))
         senders = [db.get(ConversationKey, c.key_id).sender_id for c in cases]
         tracker_url = request.app[keys.CONFIG].tracker_store_url

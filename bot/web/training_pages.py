@@ -18,7 +18,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.review import audit
-from bot.store.db import session_scope
 from bot.store.models import (
     PublishedModel,
     Role,
@@ -27,12 +26,12 @@ from bot.store.models import (
     TrainingStory,
     as_utc,
 )
-from bot.training import answers, intents, jobs, published, stories, teaching
+from bot.training import answers, intents, jobs, published, stories, teaching, versions
 from bot.training.struggles import Group, queue
 from bot.web import keys
 from bot.web.pages import notice_html, redirect, render
 from bot.web.staff_auth import Staff, field, form_of, require, row_id
-from bot.web.staff_pages import staff_page, when
+from bot.web.staff_pages import db_of, staff_page, when
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 # How each kind of struggle is named on the page.
@@ -63,24 +62,20 @@ CHANGE_NAMES = {"added": "Added", "removed": "Took back"}
 ANSWER_CHANGE_NAMES = {"reworded": "Reworded", "replaced": "No longer in force"}
 
 
-def _db(request: web.Request) -> Any:
-    return session_scope(request.app[keys.CONFIG].database_url)
-
-
 # --- the queue and teaching ------------------------------------------------------------
 
 
 async def _open_groups(request: web.Request) -> list[Group]:
     config = request.app[keys.CONFIG]
     groups = await asyncio.to_thread(queue, config.tracker_store_url)
-    with _db(request) as db:
+    with db_of(request) as db:
         return teaching.undecided(db, groups)
 
 
 async def queue_page(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     groups = await _open_groups(request)
-    with _db(request) as db:
+    with db_of(request) as db:
         audit.record(db, staff.email, "viewed the trainers' queue", groups=len(groups))
     content = render(
         "staff/training",
@@ -155,7 +150,7 @@ async def teach(request: web.Request) -> web.Response:
     group = await _group(request)
     wording = field(form, "wording", teaching.MAX_EXAMPLE * 4)
     intent = field(form, "intent", 100)
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             text = teaching.teach(db, group.key, wording, intent, staff.email)
         except teaching.TeachingError as error:
@@ -174,7 +169,7 @@ async def teach(request: web.Request) -> web.Response:
 async def intents_page(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     known = intents.known_examples()
-    with _db(request) as db:
+    with db_of(request) as db:
         taught = Counter(example.intent for example in teaching.in_force(db))
         audit.record(db, staff.email, "viewed what the assistant understands")
     rows = "".join(
@@ -205,7 +200,7 @@ def _intent(request: web.Request) -> intents.Intent:
 async def intent_page(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     intent = _intent(request)
-    with _db(request) as db:
+    with db_of(request) as db:
         audit.record(db, staff.email, "viewed an intent's examples", intent=intent.name)
         notice = NOTICES.get(request.query.get("done", ""), "")
         return _intent_page(db, staff, intent, notice)
@@ -233,16 +228,6 @@ def _intent_page(
         )
         for example in teaching.in_force(db, intent.name)
     )
-    changes = "".join(
-        render(
-            "staff/change_row",
-            at=when(change.at),
-            who=change.who,
-            what=CHANGE_NAMES[change.what],
-            text=change.text,
-        )
-        for change in teaching.history(db, intent.name)
-    )
     content = render(
         "staff/intent",
         notice_html=notice_html(notice),
@@ -259,9 +244,7 @@ def _intent_page(
             render("staff/known_example", text=text)
             for text in intents.known_examples().get(intent.name, [])
         ),
-        history_html=render("staff/change_table", rows_html=changes)
-        if changes
-        else render("staff/empty", text="No changes yet."),
+        history_html=history_html(teaching.history(db, intent.name), CHANGE_NAMES),
     )
     return staff_page(staff, intent.description, content, status)
 
@@ -301,21 +284,29 @@ def _answer_section(
         )
         for v in variants
     )
-    changes = "".join(
+    changes = answers.history(db, response)
+    return render(
+        "staff/answer_section",
+        variants_html=forms,
+        history_html=history_html(changes, ANSWER_CHANGE_NAMES) if changes else "",
+    )
+
+
+def history_html(changes: list[versions.Change], names: dict[str, str]) -> str:
+    """A table of trainers' changes, newest first, each named as `names` says."""
+    if not changes:
+        return render("staff/empty", text="No changes yet.")
+    rows = "".join(
         render(
             "staff/change_row",
             at=when(change.at),
             who=change.who,
-            what=ANSWER_CHANGE_NAMES[change.what],
+            what=names[change.what],
             text=change.text,
         )
-        for change in answers.history(db, response)
+        for change in changes
     )
-    return render(
-        "staff/answer_section",
-        variants_html=forms,
-        history_html=render("staff/change_table", rows_html=changes) if changes else "",
-    )
+    return render("staff/change_table", rows_html=rows)
 
 
 async def reword_answer(request: web.Request) -> web.Response:
@@ -325,7 +316,7 @@ async def reword_answer(request: web.Request) -> web.Response:
     intent, response = _answered(request)
     variant = _variant(field(form, "variant", 3))
     text = field(form, "answer", answers.MAX_ANSWER * 4)
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             answers.reword(db, response, variant, text, staff.email)
         except answers.AnswerError as error:
@@ -341,7 +332,7 @@ async def answer_back(request: web.Request) -> web.Response:
     form = await form_of(request, staff)
     intent, response = _answered(request)
     variant = _variant(field(form, "variant", 3))
-    with _db(request) as db:
+    with db_of(request) as db:
         answers.back_to_project(db, response, variant, staff.email)
         audit.record(db, staff.email, "went back to the project's answer", response=response)
     return redirect(f"/staff/training/intents/{intent.name}?done=answer_back")
@@ -369,7 +360,7 @@ async def add_example(request: web.Request) -> web.Response:
     form = await form_of(request, staff)
     intent = _intent(request)
     wording = field(form, "wording", teaching.MAX_EXAMPLE * 4)
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             teaching.add_example(db, intent.name, wording, staff.email)
         except teaching.TeachingError as error:
@@ -382,7 +373,7 @@ async def add_example(request: web.Request) -> web.Response:
 async def remove_example(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     await form_of(request, staff)
-    with _db(request) as db:
+    with db_of(request) as db:
         example = teaching.remove_example(db, row_id(request, "example_id"), staff.email)
         if example is None:
             raise web.HTTPNotFound(text="There is no such example.")
@@ -405,7 +396,7 @@ async def stories_page(request: web.Request) -> web.Response:
         if found is None:
             raise web.HTTPNotFound(text="That message is no longer in the list.")
         turns, notice = stories.turns_from(found.newest), NOTICES["from_conversation"]
-    with _db(request) as db:
+    with db_of(request) as db:
         audit.record(db, staff.email, "viewed the test stories")
         return _stories_page(db, staff, notice, turns=turns)
 
@@ -504,7 +495,7 @@ async def add_story(request: web.Request) -> web.Response:
         for n in range(1, stories.MAX_TURNS + 1)
     ]
     written = [turn for turn in turns if turn.text.strip() or turn.intent or turn.reply]
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             story = stories.add_story(db, name, written, staff.email)
         except stories.StoryError as error:
@@ -517,7 +508,7 @@ async def add_story(request: web.Request) -> web.Response:
 async def remove_story(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     await form_of(request, staff)
-    with _db(request) as db:
+    with db_of(request) as db:
         story = stories.remove_story(db, row_id(request, "story_id"), staff.email)
         if story is None:
             raise web.HTTPNotFound(text="There is no such story.")
@@ -530,7 +521,7 @@ async def remove_story(request: web.Request) -> web.Response:
 
 async def model_page(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
-    with _db(request) as db:
+    with db_of(request) as db:
         running = jobs.active(db)
         in_force = published.current(db)
         models = published.history(db)
@@ -631,7 +622,7 @@ async def start_job(request: web.Request) -> web.Response:
     kind = field(form, "kind", 20)
     if kind not in jobs.KINDS:
         raise web.HTTPBadRequest(text="Choose “Check my changes” or “Train and publish”.")
-    with _db(request) as db:
+    with db_of(request) as db:
         try:
             job = jobs.start(db, kind, staff.email)
         except jobs.JobRunning:
@@ -655,7 +646,7 @@ def _job(db: Session, request: web.Request) -> TrainingJob:
 
 async def job_page(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
-    with _db(request) as db:
+    with db_of(request) as db:
         job = _job(db, request)
         content = render(
             "staff/job",
@@ -675,7 +666,7 @@ async def job_page(request: web.Request) -> web.Response:
 async def job_status(request: web.Request) -> web.Response:
     """What the job page's script polls while the job runs."""
     await require(request, *TRAINERS)
-    with _db(request) as db:
+    with db_of(request) as db:
         job = _job(db, request)
         return web.json_response({"status": job.status, "progress": job.progress, "step": job.step})
 
@@ -749,7 +740,7 @@ def _meanings(names: list[str]) -> str:
 async def go_back(request: web.Request) -> web.Response:
     staff = await require(request, *TRAINERS)
     await form_of(request, staff)
-    with _db(request) as db:
+    with db_of(request) as db:
         if jobs.active(db) is not None:
             raise web.HTTPConflict(text="Wait for the check or publish to finish first.")
         withdrawn = published.withdraw(db, staff.email)
