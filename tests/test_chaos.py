@@ -191,6 +191,28 @@ def _user_texts(stack: Stack, sender_id: str) -> list[str]:
     return [json.loads(row.data)["text"] for row in rows]
 
 
+def _story(stack: Stack, candidate: Candidate) -> list[str]:
+    """What the tracker store holds of a candidate's conversation, for a failure
+    message: each user message's first words, slot and action, in order."""
+    assert stack.tracker_store_url
+    with engine_for(stack.tracker_store_url).connect() as conn:
+        rows = conn.execute(
+            select(EVENTS.c.type_name, EVENTS.c.data)
+            .where(EVENTS.c.sender_id == candidate.sender_id)
+            .order_by(EVENTS.c.id)
+        ).all()
+    told = []
+    for kind, data in rows:
+        event = json.loads(data)
+        if kind == "user":
+            told.append(f"user {event.get('text', '')[:12]!r}")
+        elif kind == "slot" and event.get("name") in ("consent", "requested_slot"):
+            told.append(f"slot {event['name']}={event.get('value')!r}")
+        elif kind in ("action", "restart", "session_started"):
+            told.append(f"{kind} {event.get('name', '')}")
+    return told
+
+
 async def test_killing_any_process_loses_no_message_and_no_saved_part(production):
     stack = production
     pids = {
@@ -221,7 +243,7 @@ async def test_killing_any_process_loses_no_message_and_no_saved_part(production
         assert candidate.sent == SCRIPT
         with session_scope(stack.database_url) as db:
             draft = drafts.latest_draft(db, candidate.sender_id)
-        assert draft is not None, (done_faults, candidate.tries)
+        assert draft is not None, (done_faults, candidate.tries, _story(stack, candidate))
         assert draft.parts == {
             "what_happened": WHAT_HAPPENED,
             "circumstances": CIRCUMSTANCES,

@@ -64,8 +64,10 @@ def _responses() -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=2)
 def known_examples(data_dir: Path = DATA_DIR) -> dict[str, list[str]]:
-    """The repository's NLU examples by intent, entity marks taken out."""
+    """The repository's NLU examples by intent, entity marks taken out (read once:
+    they change with a new release, not while the site runs; do not modify)."""
     found: dict[str, list[str]] = {}
     for path in sorted(data_dir.rglob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
