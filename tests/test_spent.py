@@ -607,3 +607,20 @@ def test_input_order_does_not_change_any_result(existing, data):
 def test_a_conviction_is_never_spent_before_it_happened(conviction):
     (result,) = spent_on(conviction)
     assert result in ("never", "indefinite") or result >= conviction["date"]
+
+
+@pytest.mark.parametrize(
+    "held_unspent_by",
+    [
+        {"type": "restraining_order", "indefinite": True},  # until further order
+        {"type": "community_order"},  # no length given: C + 24 months
+        {"type": "restraining_order", "length": {"years": 5}},  # a restriction
+    ],
+)
+def test_a_never_spent_sentence_catches_an_earlier_conviction_whatever_holds_it_unspent(
+    held_unspent_by,
+):
+    earlier = one("2018-06-01", held_unspent_by)
+    life = one("2019-01-01", {"type": "life"})
+    assert spent_on(earlier, life) == ["never", "never"]
+    assert spent_on(life, earlier) == ["never", "never"]  # order does not matter

@@ -203,6 +203,21 @@ def test_explanation_of_never_spent_and_indefinite():
     assert "not spent while the order lasts" in text[1]
 
 
+def test_an_earlier_conviction_caught_by_a_never_spent_one_says_why_and_not_drag_through():
+    text = _explained(
+        {
+            "convictions": [
+                {"date": "2018-06-01",
+                 "sentences": [{"type": "restraining_order", "indefinite": True}]},
+                {"date": "2019-01-10", "sentences": [{"type": "life"}]},
+            ]
+        }
+    )  # fmt: skip
+    assert "never be spent: a later conviction that can never be spent came" in text[0]
+    assert "drag-through" not in text[0] and "until your other conviction" not in text[0]
+    assert "because of the kind of sentence" in text[1]
+
+
 def test_explanation_of_cautions():
     text = _explained(
         {

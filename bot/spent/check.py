@@ -4,8 +4,9 @@ A conviction is spent when its last sentence is spent. Under ROA s.6, a
 conviction that comes while an earlier one is still unspent holds both unspent
 until both periods have ended ("drag-through"). Only sentences that can drag
 (see `rules.drags`) count, both for the overlap and for the extension; a
-never-spent sentence drags earlier unspent convictions with it but never a
-later conviction; cautions neither drag nor are dragged.
+never-spent sentence makes every earlier conviction still unspent on its day
+never spent too (whatever holds that one unspent), but never a later
+conviction; cautions neither drag nor are dragged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.spent.model import Conviction, Request
-from bot.spent.outcome import NEVER, Outcome
+from bot.spent.outcome import INDEFINITE, NEVER, Outcome
 from bot.spent.rules import drags, is_caution, sentence_spent
 
 
@@ -33,42 +34,55 @@ def dragging_outcome(conviction: Conviction) -> Outcome | None:
 
 @dataclass
 class _Group:
-    """Convictions held unspent together: the last day of their (finite) periods,
-    and the members a never-spent sentence caught while they were unspent."""
+    """Convictions held unspent together, and the last day of their periods."""
 
-    ends: date | None
+    ends: date
     members: list[int] = field(default_factory=list)
-    never: set[int] = field(default_factory=set)
 
 
 def spent_outcomes(request: Request) -> list[Outcome]:
     """When each conviction in the request becomes spent, in input order."""
     convictions = request.convictions
     outcomes = [own_outcome(c) for c in convictions]
+    _drag_through(convictions, outcomes)
+    _never_spent_catches_earlier(convictions, outcomes)
+    return outcomes
+
+
+def _drag_through(convictions: list[Conviction], outcomes: list[Outcome]) -> None:
+    """Convictions whose dragging periods overlap each take the group's last day."""
     windows = [dragging_outcome(c) for c in convictions]
-    # By date; on the same day the never-spent come last, so they catch the others.
-    order = sorted(
-        (i for i, w in enumerate(windows) if w is not None),
-        key=lambda i: (convictions[i].date, windows[i] == NEVER),
+    dated = sorted(
+        (i for i, w in enumerate(windows) if w is not None and w.is_date),
+        key=lambda i: convictions[i].date,
     )
     groups: list[_Group] = []
-    for i in order:
+    for i in dated:
         window = windows[i]
         assert window is not None
         last = groups[-1] if groups else None
         # Conservative: a conviction on or before the day the group ends falls inside it.
-        if last and last.ends is not None and convictions[i].date <= last.ends:
-            if window == NEVER:
-                last.never.update(last.members)  # earlier unspent ones are never spent now
-            else:
-                last.ends = max(last.ends, window.on)
+        if last and convictions[i].date <= last.ends:
+            last.ends = max(last.ends, window.on)
             last.members.append(i)
         else:
-            groups.append(_Group(ends=window.on if window.is_date else None, members=[i]))
+            groups.append(_Group(ends=window.on, members=[i]))
     for group in groups:
         for i in group.members:
-            if i in group.never:
+            outcomes[i] = max(outcomes[i], Outcome.on_day(group.ends))
+
+
+def _never_spent_catches_earlier(convictions: list[Conviction], outcomes: list[Outcome]) -> None:
+    """A never-spent sentence makes never spent every earlier conviction still
+    unspent on its day (on or before the day that one would be spent), whatever
+    held it unspent: a dragging sentence, a restriction, or an order of no fixed
+    end. Later convictions are not caught; cautions never are."""
+    for n, never in enumerate(convictions):
+        if own_outcome(never) != NEVER:
+            continue
+        for i, earlier in enumerate(convictions):
+            unspent = outcomes[i] == INDEFINITE or (
+                outcomes[i].is_date and never.date <= outcomes[i].on
+            )
+            if i != n and earlier.date <= never.date and unspent and not is_caution(earlier):
                 outcomes[i] = NEVER
-            elif group.ends is not None:
-                outcomes[i] = max(outcomes[i], Outcome.on_day(group.ends))
-    return outcomes

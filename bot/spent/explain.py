@@ -45,9 +45,9 @@ def _when(conviction: Conviction, precision: str) -> str:
     return long_date(conviction.date)
 
 
-def _result(outcome: Outcome, as_of: date) -> str:
+def _result(outcome: Outcome, own: Outcome, as_of: date) -> str:
     if outcome.rank == 2:
-        return result_text("never")
+        return result_text("never" if own.rank == 2 else "never_caught")
     if outcome.rank == 1:
         return result_text("indefinite")
     key = "spent" if outcome.on <= as_of else "spent_later"
@@ -81,11 +81,12 @@ def explain(request: Request, precisions: list[str] | None = None) -> list[str]:
         heading = (
             "caution" if all(s.type in CAUTIONS for s in conviction.sentences) else ("conviction")
         )
+        own = own_outcome(conviction)
         lines = [
             f"{number}. Your {heading} from {_when(conviction, precision)} "
-            f"({label(conviction)}): {_result(outcome, request.as_of)}"
+            f"({label(conviction)}): {_result(outcome, own, request.as_of)}"
         ]
-        if outcome > own_outcome(conviction):
+        if outcome.is_date and outcome > own:
             lines.append(result_text("drag"))
         if precision != "day":
             lines.append(result_text("approximate", precision=precision))
