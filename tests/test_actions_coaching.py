@@ -174,3 +174,23 @@ def test_the_safety_check_replaces_the_words_before_they_reach_the_conversation(
     assert outgoing("I want to end my life") == "/safety_concern"
     assert outgoing("I hurt someone and got 2 years") == "I hurt someone and got 2 years"
     assert outgoing("/skip_part") == "/skip_part"
+
+
+async def test_hedged_blame_is_named_and_the_part_never_reads_clearly(
+    database_url, dispatcher, domain
+):
+    """Each blaming phrase gets its own note; "It reads clearly" is not said."""
+    text = "It wasn't really my fault and the police had it in for me. I got a fine for theft."
+    await ValidateDisclosureForm().run(dispatcher, _answer("what_happened", text), domain)
+    assert "utter_coach_no_suggestions" not in responses(dispatcher)
+    said = dispatcher.messages[-1]["suggestions"]
+    assert "wasn't really my fault" in said and "the police had it in for me" in said
+
+
+async def test_change_shown_through_actions_is_named_as_a_strength(
+    database_url, dispatcher, domain
+):
+    text = "I regret it. I held down a job at a warehouse for two years and I help others."
+    await ValidateDisclosureForm().run(dispatcher, _answer("feelings_now", text), domain)
+    assert "utter_coach_strength" in responses(dispatcher)
+    assert "I held down a job" in dispatcher.messages[1]["strength"]

@@ -137,13 +137,27 @@ def test_feedback_gives_one_strength_and_three_suggestions_most_important_first(
     coach: Coach,
 ) -> None:
     text = (
-        "I stole a car. It wasn't my fault, my mates got me into it. He deserved it. "
+        "I stole a car. It wasn't my fault. He deserved it. "
         "It was only a bit of fun. I got ABH and TWOC and was on remand. "
         "Call me on 07700 900123."
     )
     strength, suggestions = feedback(coach.part("what_happened", text))
     assert strength is not None and strength.rule == "ownership"
     assert [s.rule for s in suggestions] == ["personal_data", "blame", "justification"]
+
+
+def test_each_distinct_blaming_phrase_gets_its_own_note_and_one_phrase_gets_one(
+    coach: Coach,
+) -> None:
+    text = "It wasn't really my fault and the police had it in for me. I got a fine."
+    _, suggestions = feedback(coach.part("what_happened", text))
+    assert [(s.rule, s.excerpt) for s in suggestions] == [
+        ("blame", "wasn't really my fault"),
+        ("blame", "the police had it in for me"),
+    ]
+    # The same phrase twice, or two patterns on the same words, is one note.
+    _, once = feedback(coach.part("what_happened", "Not my fault. Not my fault. I got a fine."))
+    assert [s.rule for s in once] == ["blame"]
     strength, suggestions = feedback(coach.part("what_happened", STRONG["what_happened"]))
     assert strength is not None and suggestions == []
 

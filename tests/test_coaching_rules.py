@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from bot.coaching import Coach
+from bot.coaching.words import rules_file
 
 CASES = yaml.safe_load((Path(__file__).parent / "coaching_cases.yml").read_text())
 
@@ -46,3 +47,27 @@ def test_every_part_rule_has_five_cases_each_way() -> None:
     for rule in PART_RULES:
         assert len(CASES[rule]["raise"]) >= 5, rule
         assert len(CASES[rule]["not"]) >= 5, rule
+
+
+@pytest.mark.parametrize(("rule", "section", "text"), _cases("raise"))
+def test_every_quote_is_a_whole_phrase(coach: Coach, rule: str, section: str, text: str) -> None:
+    """No excerpt ends on a word that leads somewhere ("cared for my"), or cuts a word."""
+    dangling = set(rules_file()["excerpts"]["dangling"])
+    for finding in coach.part(section, text):
+        if finding.excerpt:
+            words = finding.excerpt.lower().split()
+            assert words[-1] not in dangling, (finding.rule, finding.excerpt)
+            assert text[finding.start : finding.end] == finding.excerpt
+            before = text[finding.start - 1 : finding.start] if finding.start else " "
+            after = text[finding.end : finding.end + 1] or " "
+            excerpt = finding.excerpt
+            cut_start = before.isalnum() and excerpt[0].isalnum()
+            cut_end = after.isalnum() and excerpt[-1].isalnum()
+            assert not cut_start and not cut_end, excerpt
+
+
+def test_a_quote_takes_in_the_words_its_phrase_needs(coach: Coach) -> None:
+    [found] = coach.part("feelings_now", "I cared for my mum when she was ill.")
+    assert found.excerpt == "cared for my mum" and '("cared for my mum")' in found.message
+    [blame] = coach.part("circumstances", "My manager was always picking on me, so I stole.")
+    assert blame.excerpt == "My manager was always picking on me"

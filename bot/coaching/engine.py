@@ -49,10 +49,25 @@ class Finding:
 
 
 def _quote(excerpt: str) -> str:
+    """The excerpt as a message quotes it; a long one ends at a whole word."""
     excerpt = " ".join(excerpt.split())
     if len(excerpt) > EXCERPT_IN_MESSAGE:
-        excerpt = excerpt[: EXCERPT_IN_MESSAGE - 1].rstrip() + "…"
+        excerpt = excerpt[: EXCERPT_IN_MESSAGE - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return excerpt
+
+
+def _whole_phrase(span: Span) -> Span:
+    """The span with the little words that belong to it: a "my" or "the" just
+    before it, and the word a trailing "my", "for" or "a" leads to ("cared for my"
+    is "cared for my mum"), so a quote is never cut mid-phrase (rules.yml
+    `excerpts`)."""
+    words = rules_file()["excerpts"]
+    doc, start, end = span.doc, span.start, span.end
+    while start > 0 and doc[start - 1].lower_ in words["lead_in"]:
+        start -= 1
+    while end < len(doc) and doc[end - 1].lower_ in words["dangling"] and doc[end].is_alpha:
+        end += 1
+    return doc[start:end]
 
 
 def _whole_words(span: Span) -> Span:
@@ -140,7 +155,7 @@ class Coach:
 
     def _finding(self, rule: str, section: str, hit: Hit) -> Finding:
         spec = rule_texts()[rule]
-        span = _whole_words(hit.span) if hit.span is not None else None
+        span = _whole_phrase(_whole_words(hit.span)) if hit.span is not None else None
         excerpt = span.text if span is not None else None
         values = {"excerpt": _quote(excerpt or ""), **hit.values}
         return Finding(
@@ -194,9 +209,21 @@ def feedback(findings: list[Finding]) -> tuple[Finding | None, list[Finding]]:
     strengths = [f for f in findings if f.kind == "strength"][: wanted["strengths"]]
     suggestions: list[Finding] = []
     for f in findings:
-        if f.kind == "suggestion" and all(s.rule != f.rule for s in suggestions):
+        same_rule = [s for s in suggestions if s.rule == f.rule]
+        if f.kind == "suggestion" and (
+            not same_rule
+            or (f.rule in wanted["each_phrase"] and not any(_same_phrase(f, s) for s in same_rule))
+        ):
             suggestions.append(f)
     return (strengths[0] if strengths else None), suggestions[: wanted["suggestions"]]
+
+
+def _same_phrase(one: Finding, other: Finding) -> bool:
+    """Two findings on overlapping words, or on the same words in two places."""
+    if None in (one.start, one.end, other.start, other.end):
+        return True
+    overlap = one.start < other.end and other.start < one.end  # type: ignore[operator]
+    return overlap or (one.excerpt or "").lower() == (other.excerpt or "").lower()
 
 
 @lru_cache(maxsize=1)
