@@ -15,7 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import NEXT_ASK_STYLE, saving_allowed
 from bot.answers import check_answer
-from bot.rehearsal.bank import question_at, read_job, read_setting, round_questions
+from bot.rehearsal.bank import guide_at, question_at, read_job, read_setting, round_questions
 from bot.rehearsal.score import score_answer, summarise, summary_text
 from bot.store import practice
 from bot.store.db import session_scope
@@ -141,7 +141,9 @@ class ValidatePracticeForm(FormValidationAction):
                 "practice_answer": None,
                 "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")],
             }
-        result = score_answer(text)
+        # Judged on what the question asked is about, not on all four parts.
+        asked, covers = guide_at(_ids(tracker), _step(tracker), among=live_bank())
+        result = score_answer(text, asked, covers)
         dispatcher.utter_message(
             response="utter_practice_feedback", feedback="\n".join(result.lines())
         )
@@ -158,11 +160,13 @@ class ActionPracticeRetry(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(response="utter_practice_retry")
         step, notes = _step(tracker), list(tracker.get_slot("practice_notes") or [])
         if step > 0 and len(notes) >= 1:
             step, notes = step - 1, notes[:-1]
         slots = {**_go_to(tracker, step), "practice_notes": notes}
+        dispatcher.utter_message(
+            response="utter_practice_retry", question=slots["practice_question"]
+        )
         return [SlotSet(name, value) for name, value in slots.items()]
 
 

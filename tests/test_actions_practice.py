@@ -104,12 +104,14 @@ async def test_a_non_answer_gets_a_tip_and_the_same_question(dispatcher, domain)
     assert "practice_step" not in slot_events(events)
 
 
-async def test_try_again_asks_the_same_question_and_drops_its_answer(dispatcher, domain):
+async def test_try_again_names_the_same_question_and_drops_its_answer(dispatcher, domain):
     tracker = make_tracker(slots=_round(practice_step=2.0, practice_notes=[{"a": 1}, {"b": 2}]))
     events = await ActionPracticeRetry().run(dispatcher, tracker, domain)
     slots = slot_events(events)
+    replayed = round_questions("warehouse", "interview")[0].text
     assert slots["practice_step"] == 1.0 and slots["practice_notes"] == [{"a": 1}]
-    assert slots["practice_question"] == round_questions("warehouse", "interview")[0].text
+    assert slots["practice_question"] == replayed
+    assert dispatcher.messages[0]["question"] == replayed
 
 
 async def test_skip_moves_on(dispatcher, domain):
@@ -183,7 +185,7 @@ async def test_a_trainers_change_to_the_questions_reaches_the_next_round_and_the
     with session_scope() as db:
         questions.save(db, first.id, "Forklift keys: would you take them home?",
                        list(first.jobs), list(first.settings), first.topic, first.covers,
-                       in_practice=True, author="tom@x.org")  # fmt: skip
+                       list(first.asks), in_practice=True, author="tom@x.org")  # fmt: skip
     # A round already under way asks the new wording next.
     tracker = _said("practice_answer", ANSWER, **_round())
     slots = slot_events(await ValidatePracticeForm().run(dispatcher, tracker, domain))
@@ -191,8 +193,24 @@ async def test_a_trainers_change_to_the_questions_reaches_the_next_round_and_the
     # Left out of practice, a new round no longer asks it.
     with session_scope() as db:
         questions.save(db, first.id, first.text, list(first.jobs), list(first.settings),
-                       first.topic, first.covers, False, "tom@x.org")  # fmt: skip
+                       first.topic, first.covers, list(first.asks), False, "tom@x.org")  # fmt: skip
     tracker = _said("practice_setting", "interview", practice_job="warehouse")
     slots = slot_events(await ValidatePracticeForm().run(dispatcher, tracker, domain))
     assert first.id not in slots["practice_questions"]
     assert all(question(i) is not None for i in slots["practice_questions"])
+
+
+async def test_each_answer_is_judged_on_what_its_own_question_asks(dispatcher, domain):
+    """The opening question asks for the whole disclosure; the first follow-up for
+    warehouse work (stock and keys) asks only what has changed."""
+    answer = "Since then I have been sober for two years and I go to meetings."
+    opening = _said("practice_answer", answer, **_round(practice_step=0.0))
+    await ValidatePracticeForm().run(dispatcher, opening, domain)
+    assert "You could also say what happened" in dispatcher.messages[-1]["feedback"]
+    dispatcher.messages.clear()
+    follow_up = _said("practice_answer", answer, **_round(practice_step=1.0))
+    await ValidatePracticeForm().run(dispatcher, follow_up, domain)
+    feedback = dispatcher.messages[-1]["feedback"]
+    assert round_questions("warehouse", "interview")[0].asks == ("feelings_now",)
+    assert "Your answer covered what has changed since." in feedback
+    assert "You could also say" not in feedback

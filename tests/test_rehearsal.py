@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.rehearsal.bank import (
     ANY,
     bank,
     jobs,
+    question,
     question_at,
     questions,
     read_job,
@@ -120,8 +122,11 @@ def test_reading_the_setting(text: str, setting: str | None) -> None:
     assert read_setting(text) == setting
 
 
+OPENING = (tuple(bank()["opening_asks"]), bank()["opening_covers"])
+
+
 def test_a_strong_answer_covers_the_four_parts_and_is_brief() -> None:
-    result = score_answer(STRONG)
+    result = score_answer(STRONG, *OPENING)
     assert result.covered == ["what_happened", "circumstances", "feelings_now", "aspirations"]
     assert result.brief and result.suggestions == [] and result.strength
     lines = result.lines()
@@ -131,11 +136,62 @@ def test_a_strong_answer_covers_the_four_parts_and_is_brief() -> None:
 
 
 def test_a_weak_answer_gets_specific_suggestions_and_what_it_left_out() -> None:
-    result = score_answer("It wasn't my fault, my mates got me into it and I got ABH.")
+    result = score_answer("It wasn't my fault and I got ABH.", *OPENING)
     assert result.suggestion_rules[:2] == ["blame", "jargon"]
     assert len(result.suggestions) == 2
     assert result.covered == ["what_happened"]
-    assert any("You could also say what was going on" in line for line in result.lines())
+    lines = result.lines()
+    assert any("You could also say what was going on" in line for line in lines)
+    assert f"A good answer covers: {OPENING[1]}" in lines
+    assert bank()["feedback"]["brief"] not in lines  # short, but not good
+
+
+@pytest.mark.parametrize(
+    ("question_id", "answer"),
+    [
+        ("support_now", "My family and my probation officer help me, and I go to a recovery "
+                        "group every week."),
+        ("why_this_job", "I want this job because I like working with people and I am reliable."),
+    ],
+)  # fmt: skip
+def test_an_answer_is_judged_on_what_its_question_asks_about(question_id, answer) -> None:
+    """ "What support do you have now?" is not marked down for leaving out what happened."""
+    asked = question(question_id)
+    lines = score_answer(answer, asked.asks, asked.covers).lines()
+    assert not any("You could also say" in line for line in lines), lines
+    assert not any("This question is about" in line for line in lines), lines
+    assert any(line.startswith("Your answer covered") for line in lines), lines
+    assert lines[-1] == bank()["feedback"]["brief"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "My family and my probation officer help me.",
+        "I drive my kids to school and I have been sober for two years.",
+        "I take my meds and I carry on with my course.",
+    ],
+)
+def test_an_answer_that_never_tells_the_offence_is_never_credited_with_it(answer) -> None:
+    result = score_answer(answer, *OPENING)
+    assert "what_happened" not in result.covered
+    assert result.strength_rule != "ownership"  # "you say plainly what you did"
+
+
+def test_an_answer_that_misses_what_its_question_asks_is_told_what_would_answer_it() -> None:
+    asked = question("support_now")
+    lines = score_answer("I want to work in a warehouse.", asked.asks, asked.covers).lines()
+    assert "This question is about what has changed since" in " ".join(lines)
+    assert f"A good answer covers: {asked.covers}" in lines
+
+
+def test_a_dismissive_answer_gets_the_note_that_matters_and_no_praise_for_length() -> None:
+    result = score_answer("it was years ago, everyone makes mistakes, it's not a big deal",
+                          *OPENING)  # fmt: skip
+    lines = result.lines()
+    assert set(result.suggestion_rules) == {"minimising"}
+    assert any('"everyone makes mistakes"' in line for line in lines)
+    assert bank()["feedback"]["brief"] not in lines and not result.strength
 
 
 def test_a_long_answer_is_told_so() -> None:
@@ -145,8 +201,8 @@ def test_a_long_answer_is_told_so() -> None:
 
 
 def test_the_summary_names_strengths_and_two_or_three_things_to_work_on() -> None:
-    weak = score_answer("It wasn't my fault and I got ABH.").to_note()
-    strong = score_answer(STRONG).to_note()
+    weak = score_answer("It wasn't my fault and I got ABH.", *OPENING).to_note()
+    strong = score_answer(STRONG, *OPENING).to_note()
     summary = summarise([weak, strong, weak])
     assert summary.answered == 3 and summary.strengths
     assert 2 <= len(summary.work_on) <= 3
@@ -157,7 +213,7 @@ def test_the_summary_names_strengths_and_two_or_three_things_to_work_on() -> Non
 
 
 def test_a_round_with_nothing_to_work_on_says_keep_practising() -> None:
-    summary = summarise([score_answer(STRONG).to_note()])
+    summary = summarise([score_answer(STRONG, *OPENING).to_note()])
     assert summary.work_on == []
     assert bank()["summary"]["keep_practising"] in summary_text(summary, asked=5)
 
@@ -173,3 +229,17 @@ def test_the_repository_bank_leaves_no_job_in_any_setting_without_questions() ->
     """The same check a trainer's change must pass (bot.rehearsal.bank.problems), on
     the project's questions with any committed trainer changes laid over."""
     assert bank_problems(questions()) == []
+
+
+def test_the_summary_lists_each_strength_once_whatever_it_quoted() -> None:
+    notes = [
+        score_answer("I have been sober for two years.", *OPENING).to_note(),
+        score_answer("I finished a plumbing course last year.", *OPENING).to_note(),
+    ]
+    summary = summarise(notes)
+    assert summary.strengths == ["You gave real signs of change."]
+
+
+def test_a_question_missing_from_what_the_parts_can_be_is_a_problem() -> None:
+    odd = [*questions()[:-1], replace(questions()[-1], asks=("the_weather",))]
+    assert any("parts" in problem for problem in bank_problems(odd))

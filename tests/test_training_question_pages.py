@@ -45,7 +45,8 @@ async def trainer(client) -> str:
 def question_form(csrf: str, **changes) -> MultiDict:
     """The form as a browser sends it: one `jobs` and one `settings` per ticked box."""
     fields = {"text": SUPPORT.text, "jobs": ["any"], "settings": list(SUPPORT.settings),
-              "topic": SUPPORT.topic, "covers": SUPPORT.covers, "in_practice": "yes",
+              "topic": SUPPORT.topic, "covers": SUPPORT.covers, "asks": list(SUPPORT.asks),
+              "in_practice": "yes",
               **changes}  # fmt: skip
     form = MultiDict(csrf=csrf)
     for name, value in fields.items():
@@ -142,7 +143,7 @@ async def test_leaving_out_the_only_question_left_for_a_round_is_refused_on_the_
         for question in first:
             questions.save(db, question.id, question.text, list(question.jobs),
                            list(question.settings), question.topic, question.covers,
-                           False, "tom@x.org")  # fmt: skip
+                           list(question.asks), False, "tom@x.org")  # fmt: skip
     form = question_form(csrf, text=last.text, jobs=list(last.jobs),
                          settings=list(last.settings), covers=last.covers)  # fmt: skip
     form["topic"] = last.topic

@@ -23,6 +23,7 @@ def _save(db, question_id, **changes):
         "settings": list(SUPPORT.settings),
         "topic": SUPPORT.topic,
         "covers": SUPPORT.covers,
+        "asks": list(SUPPORT.asks),
         "in_practice": True,
         **changes,
     }
@@ -99,11 +100,12 @@ def test_leaving_out_the_last_question_some_job_would_be_asked_is_refused(databa
         for question in first:
             _save(db, question.id, text=question.text, jobs=list(question.jobs),
                   settings=list(question.settings), topic=question.topic,
-                  covers=question.covers, in_practice=False)  # fmt: skip
+                  covers=question.covers, asks=list(question.asks),
+                  in_practice=False)  # fmt: skip
         with pytest.raises(QuestionError, match=r"Driving .* would have no question"):
             _save(db, last.id, text=last.text, jobs=list(last.jobs),
                   settings=list(last.settings), topic=last.topic, covers=last.covers,
-                  in_practice=False)  # fmt: skip
+                  asks=list(last.asks), in_practice=False)  # fmt: skip
         assert bank.round_questions("driving", "application", among=questions.current(db))
     assert asked
 
@@ -120,7 +122,7 @@ def test_the_export_is_the_banks_own_format_and_the_repository_bank_reads_it(
         _save(db, "support_now", text="Who is in your corner now?")
         _save(db, None, text="Where do you see yourself in a year?", topic="future")
         _save(db, "team", text=bank.question("team").text, jobs=["care"],
-              settings=["dbs"], topic="future", covers="Being open.",
+              settings=["dbs"], topic="future", covers="Being open.", asks=[],
               in_practice=False)  # fmt: skip
         *_, written = export(db, tmp_path)
         live = questions.current(db)

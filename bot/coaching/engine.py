@@ -26,9 +26,9 @@ STATEMENT = "statement"  # the section of whole-statement findings
 ANSWER = "answer"  # the section of findings on a practice answer
 # Groups a practice answer is also read for: which parts of the statement it covers.
 COVERAGE_GROUPS = {
-    "what_happened": ("offence_kind", "sentence_given", "ownership", "jargon"),
+    "what_happened": ("offence_told", "jargon"),
     "circumstances": ("context",),
-    "feelings_now": ("change_shown", "insight", "regret"),
+    "feelings_now": ("change_shown", "insight", "regret", "support"),
     "aspirations": ("role", "plans", "skill_or_reason"),
 }
 EXCERPT_IN_MESSAGE = 80  # characters of the excerpt quoted in a message
@@ -104,6 +104,7 @@ def _profiles() -> dict[str, set[str]]:
     }
     profiles[ANSWER] = {
         *(g for rule in answer_rules() for g in groups_used(rule)),
+        *(g for groups in rules_file()["answer_rule_needs"].values() for g in groups),
         *(g for groups in COVERAGE_GROUPS.values() for g in expand(groups)),
     }
     return profiles
@@ -134,9 +135,11 @@ class Coach:
         if not text.strip():
             return [], []
         reading = self.reader.read(text, ANSWER)
+        needs = rules_file()["answer_rule_needs"]
         findings = [
             self._finding(rule, ANSWER, hit)
             for rule in answer_rules()
+            if all(reading.has(group) for group in needs.get(rule, ()))
             for hit in PART_RULES[rule](reading)
         ]
         covered = [

@@ -30,7 +30,8 @@ class RuleText:
     sections: tuple[str, ...]
     message: str
     rank: int  # 0 is the most important
-    work_on: str = ""  # the short form, for a practice round's summary
+    work_on: str = ""  # a suggestion's short form, for a practice round's summary
+    went_well: str = ""  # a strength's short form, for the same
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,9 @@ def rule_texts() -> dict[str, RuleText]:
     for kind, key in (("strength", "strengths"), ("suggestion", "suggestions")):
         for rank, (rule, spec) in enumerate(data[key].items()):
             texts[rule] = RuleText(
-                rule, kind, tuple(spec["sections"]), spec["message"], rank, spec.get("work_on", "")
-            )
+                rule, kind, tuple(spec["sections"]), spec["message"], rank,
+                spec.get("work_on", ""), spec.get("went_well", ""),
+            )  # fmt: skip
     return texts
 
 

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from bot.parts import PARTS
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_FILE = DATA_DIR / "rehearsal.yml"
 TRAINER_FILE = DATA_DIR / "trainer" / "rehearsal.yml"
@@ -33,6 +35,9 @@ class Question:
     settings: tuple[str, ...]
     topic: str
     covers: str
+    # The statement parts a good answer draws on (bot.parts.PARTS); an answer is
+    # judged on these alone.
+    asks: tuple[str, ...] = ()
     # False once a trainer leaves it out: no new round asks it, a round under way
     # still can.
     in_practice: bool = True
@@ -51,6 +56,7 @@ class Question:
             "settings": list(self.settings),
             "topic": self.topic,
             "covers": self.covers,
+            "asks": list(self.asks),
         }
         return written if self.in_practice else {**written, "in_practice": False}
 
@@ -63,6 +69,7 @@ def from_yaml(item: dict[str, Any]) -> Question:
         settings=tuple(item["settings"]),
         topic=item["topic"],
         covers=item["covers"],
+        asks=tuple(item.get("asks") or ()),
         in_practice=item.get("in_practice", True),
     )
 
@@ -115,6 +122,8 @@ def problems(among: Sequence[Question]) -> list[str]:
             found.append(f"“{question.text}” needs jobs from the list.")
         if not question.settings or not set(question.settings) <= known_settings:
             found.append(f"“{question.text}” needs settings from the list.")
+        if not set(question.asks) <= set(PARTS):
+            found.append(f"“{question.text}” can only be about the statement's parts.")
     ids = [question.id for question in among]
     found += [
         f"Two questions share the id {i}." for i in sorted({i for i in ids if ids.count(i) > 1})
@@ -183,6 +192,17 @@ def question(question_id: str, among: Sequence[Question] | None = None) -> Quest
     """The question of this id, even one left out since a round chose it."""
     pool = questions() if among is None else among
     return next((q for q in pool if q.id == question_id), None)
+
+
+def guide_at(
+    question_ids: list[str], step: int, among: Sequence[Question] | None = None
+) -> tuple[tuple[str, ...], str]:
+    """What the question at `step` is about (statement parts) and what a good
+    answer covers, in words: the opening question asks for the whole disclosure."""
+    if step == 0:
+        return tuple(bank()["opening_asks"]), bank()["opening_covers"]
+    found = question(question_ids[step - 1], among) if 0 < step <= len(question_ids) else None
+    return (found.asks, found.covers) if found else ((), "")
 
 
 def question_at(

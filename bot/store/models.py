@@ -388,6 +388,7 @@ class TrainingQuestion(Base):
     settings: Mapped[list[str]] = mapped_column(JSON)
     topic: Mapped[str] = mapped_column(String(32))
     covers: Mapped[str] = mapped_column(Text)
+    asks: Mapped[list[str]] = mapped_column(JSON)  # the statement parts it is about
     in_practice: Mapped[bool] = mapped_column(Boolean, default=True)
     author: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.parts import PARTS
 from bot.rehearsal import bank
 from bot.rehearsal.bank import ANY, Question
 from bot.store.db import session_scope
@@ -72,6 +73,7 @@ def _as_question(row: TrainingQuestion) -> Question:
         settings=tuple(row.settings),
         topic=row.topic,
         covers=row.covers,
+        asks=tuple(row.asks),
         in_practice=row.in_practice,
     )
 
@@ -118,6 +120,7 @@ def save(
     settings: list[str],
     topic: str,
     covers: str,
+    asks: list[str],
     in_practice: bool,
     author: str,
 ) -> Question:
@@ -134,12 +137,15 @@ def save(
     if topic not in bank.topics():
         raise QuestionError("Choose what the question is about.")
     jobs, settings = _tags(jobs, bank.jobs(), "job"), _tags(settings, bank.settings(), "setting")
+    if not set(asks) <= set(PARTS):
+        raise QuestionError("Choose what it is about from the parts of the statement.")
+    about = tuple(part for part in PARTS if part in asks)
     existing = {question.id for question in current(session)}
     if question_id is None:
         question_id = _new_id(text, existing)
     elif question_id not in existing:
         raise QuestionError("There is no such question.")
-    question = Question(question_id, text, jobs, settings, topic, covers, in_practice)
+    question = Question(question_id, text, jobs, settings, topic, covers, about, in_practice)
     found = bank.problems(bank.merged(current(session), [question]))
     if found:
         raise QuestionError(" ".join(found))
@@ -153,6 +159,7 @@ def save(
                 settings=list(settings),
                 topic=topic,
                 covers=covers,
+                asks=list(about),
                 in_practice=in_practice,
                 author=author,
             )

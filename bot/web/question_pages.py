@@ -10,6 +10,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from sqlalchemy.orm import Session
 
+from bot.parts import TITLES
 from bot.rehearsal import bank
 from bot.rehearsal.bank import ANY, Question
 from bot.review import audit
@@ -27,7 +28,7 @@ NOTICES = {
 }
 CHANGE_NAMES = {"changed": "Changed", "replaced": "No longer in force"}
 # An empty form for a new question: every job and setting, asked in practice.
-NEW = Question("", "", (ANY,), (ANY,), bank.topics()[0], "")
+NEW = Question("", "", (ANY,), (ANY,), bank.topics()[0], "", ())
 
 
 async def questions_page(request: web.Request) -> web.Response:
@@ -84,6 +85,7 @@ def _fields(draft: Question) -> str:
         max_text=questions.MAX_TEXT,
         jobs_html=_boxes("jobs", bank.jobs(), draft.jobs),
         settings_html=_boxes("settings", bank.settings(), draft.settings),
+        asks_html=_boxes("asks", TITLES, draft.asks),
         topics_html="".join(
             render(
                 "staff/option",
@@ -121,6 +123,7 @@ def _posted(form: MultiDictProxy, question_id: str = "") -> Question:
         settings=_chosen(form, "settings"),
         topic=field(form, "topic", 40),
         covers=field(form, "covers", questions.MAX_COVERS * 4),
+        asks=_chosen(form, "asks"),
         in_practice=field(form, "in_practice", 3) == "yes",
     )
 
@@ -134,7 +137,8 @@ def _chosen(form: MultiDictProxy, name: str) -> tuple[str, ...]:
 
 def _save(db: Session, staff: Staff, question_id: str | None, draft: Question) -> Question:
     return questions.save(db, question_id, draft.text, list(draft.jobs), list(draft.settings),
-                          draft.topic, draft.covers, draft.in_practice, staff.email)  # fmt: skip
+                          draft.topic, draft.covers, list(draft.asks), draft.in_practice,
+                          staff.email)  # fmt: skip
 
 
 async def add_question(request: web.Request) -> web.Response:

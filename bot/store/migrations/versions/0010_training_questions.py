@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("settings", sa.JSON(), nullable=False),
         sa.Column("topic", sa.String(length=32), nullable=False),
         sa.Column("covers", sa.Text(), nullable=False),
+        sa.Column("asks", sa.JSON(), nullable=False),
         sa.Column("in_practice", sa.Boolean(), nullable=False),
         sa.Column("author", sa.String(length=128), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
