@@ -20,7 +20,7 @@ from actions.common import (
 )
 from bot.answers import Problem, check_answer, read_part_choice
 from bot.coaching.chat import bulleted, part_feedback
-from bot.parts import PARTS, is_part, part_before
+from bot.parts import PARTS, is_part, part_before, part_named
 from bot.statement import word_count
 from bot.store import drafts
 from bot.store.db import session_scope
@@ -295,7 +295,11 @@ class ActionGoBack(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         events = restore_previous(tracker)
-        named = next(tracker.get_latest_entity_values("part"), None)
+        # The words first ("the first bit" names part 1 however the model reads
+        # it), then the model's entity.
+        named = part_named(tracker.latest_message.get("text")) or next(
+            tracker.get_latest_entity_values("part"), None
+        )
         answered = answered_parts(tracker)
         coached = choosing_after_feedback(tracker)  # "rewrite it" after feedback
         if is_part(named):

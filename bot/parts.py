@@ -6,6 +6,14 @@ the CLI output and the coaching rules (see shared/design/coaching.md).
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+NAMES_FILE = Path(__file__).resolve().parent / "data" / "part_names.yml"
+
 PARTS: tuple[str, ...] = ("what_happened", "circumstances", "feelings_now", "aspirations")
 
 TITLES: dict[str, str] = {
@@ -33,3 +41,23 @@ def part_before(part: str | None, answered: set[str]) -> str:
         if candidate in answered:
             return candidate
     return PARTS[0]
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, list[str]]:
+    names = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    return {part: [_plain(name) for name in names[part]] for part in PARTS}
+
+
+def _plain(text: str) -> str:
+    """Lower case, apostrophes dropped, other punctuation a space, padded."""
+    text = re.sub(r"[’']", "", text.lower())
+    return " " + " ".join(re.sub(r"[^a-z0-9 ]+", " ", text).split()) + " "
+
+
+def part_named(text: str | None) -> str | None:
+    """The one part a message names, by number or a loose name ("the first bit",
+    "what I said about my job"); None if it names none, or two (data/part_names.yml)."""
+    said = _plain(text or "")
+    named = {part for part, names in _names().items() if any(n in said for n in names)}
+    return named.pop() if len(named) == 1 else None

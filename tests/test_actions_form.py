@@ -1,3 +1,5 @@
+import pytest
+
 from actions.disclosure_form import (
     ActionChoosePart,
     ActionExplainPart,
@@ -8,6 +10,7 @@ from actions.disclosure_form import (
     ActionStop,
     ValidateDisclosureForm,
 )
+from bot.parts import PARTS
 from tests.conftest import (
     consenting,
     deactivates_form,
@@ -148,6 +151,27 @@ async def test_go_back_to_a_named_part_keeps_every_other_answer(dispatcher, doma
     assert slots["previous_answer"] == "I stole a car."
     assert "circumstances" not in slots
     assert dispatcher.messages[0]["previous"] == "I stole a car."
+
+
+@pytest.mark.parametrize(
+    ("said", "part"),
+    [
+        ("go back to the first bit", "what_happened"),
+        ("can I change part 1", "what_happened"),
+        ("I want to change the bit about my sentence", "what_happened"),
+        ("change what I said about my job", "aspirations"),
+    ],
+)
+async def test_go_back_opens_the_part_named_in_words_the_model_did_not_tag(
+    dispatcher, domain, said, part
+):
+    """With part 3 open and no entity, the words decide: never the part before."""
+    answered = {**TWO_ANSWERED, "aspirations": "I want to be a chef."}
+    tracker = make_tracker(slots={"requested_slot": "feelings_now", **answered},
+                           intent="go_back", text=said)  # fmt: skip
+    slots = slot_events(await ActionGoBack().run(dispatcher, tracker, domain))
+    assert slots[part] is None and slots["previous_answer"] == answered[part]
+    assert [p for p in PARTS if p in slots] == [part]
 
 
 async def test_go_back_without_a_part_opens_the_one_before(dispatcher, domain):
