@@ -18,7 +18,7 @@ from actions.common import (
     pause_form,
     saving_allowed,
 )
-from bot.answers import Problem, check_answer, read_part_choice
+from bot.answers import Problem, check_answer, is_unsure, read_part_choice
 from bot.coaching.chat import bulleted, part_feedback
 from bot.parts import PARTS, is_part, part_before, part_named
 from bot.statement import word_count
@@ -93,8 +93,7 @@ class ValidateDisclosureForm(FormValidationAction):
         text = value if isinstance(value, str) else None
         check = check_answer(text)
         if not check.ok:
-            dispatcher.utter_message(response=WHY_NOT_TAKEN[check.problem])
-            return {part: None, "ask_style": NEXT_ASK_STYLE[tracker.get_slot("ask_style")]}
+            return {part: None, "ask_style": not_taken(dispatcher, tracker, check.problem)}
         coaching = part_feedback(part, text)
         save_part(tracker, part, text, coaching.findings_json())
         response = "utter_part_saved" if saving_allowed(tracker) else "utter_part_noted"
@@ -231,8 +230,21 @@ class ActionRefusePart(Action):
         if choosing_after_feedback(tracker):
             dispatcher.utter_message(response="utter_part_kept")
             return [*done_with_feedback(), SlotSet("ask_style", None)]
+        if is_unsure(tracker.latest_message.get("text")):  # "dunno" is not a refusal
+            return [SlotSet("ask_style", not_taken(dispatcher, tracker, Problem.NOT_AN_ANSWER))]
         dispatcher.utter_message(response="utter_refuse_part")
         return [SlotSet("ask_style", "way_out")]
+
+
+def not_taken(dispatcher: CollectingDispatcher, tracker: Tracker, problem: Problem) -> str:
+    """Say why a reply was not taken as the part, and return how to ask again.
+
+    The question asked with the ways out starts "That's OK...", so a "not sure"
+    then gets no second "That's OK" before it: one kind reply at a time."""
+    style = NEXT_ASK_STYLE[tracker.get_slot("ask_style")]
+    if not (problem == Problem.NOT_AN_ANSWER and style == "way_out"):
+        dispatcher.utter_message(response=WHY_NOT_TAKEN[problem])
+    return style
 
 
 def restore_previous(tracker: Tracker) -> list[dict[str, Any]]:

@@ -41,7 +41,19 @@ class AnswerCheck:
 @lru_cache(maxsize=1)
 def _rules() -> tuple[int, frozenset[str]]:
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    return int(data["min_words"]), frozenset(_normalise(t) for t in data["not_answers"])
+    words = [*data["unsure"], *data["not_answers"]]
+    return int(data["min_words"]), frozenset(_normalise(str(t)) for t in words)
+
+
+@lru_cache(maxsize=1)
+def _unsure() -> frozenset[str]:
+    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return frozenset(_normalise(str(t)) for t in data["unsure"])
+
+
+def is_unsure(text: str | None) -> bool:
+    """ "idk", "dunno", "no idea": the candidate does not know what to say yet."""
+    return _normalise(text or "") in _unsure()
 
 
 @lru_cache(maxsize=1)

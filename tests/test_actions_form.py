@@ -70,6 +70,33 @@ async def test_a_short_answer_gets_a_tip_then_a_way_out(database_url, dispatcher
     }
 
 
+def _way_out_text(domain: dict) -> str:
+    ask = domain["responses"]["utter_ask_what_happened"]
+    return next(v for v in ask if v.get("condition", [{}])[0].get("value") == "way_out")["text"]
+
+
+@pytest.mark.parametrize("intent", ["answer", "deny", "refuse_part"])
+async def test_dunno_twice_gets_one_kind_reply_each_time_and_is_never_a_refusal(
+    dispatcher, domain, intent
+):
+    """However the model reads "dunno": a kind word and a tip, then the ways out
+    (which start "That's OK") with no second "That's OK" before them."""
+    replies = []
+    style = None
+    for _ in range(2):
+        dispatcher.messages.clear()
+        tracker = form_answer_tracker("disclosure_form", "what_happened", "dunno", "f9", intent,
+                                      {"ask_style": style})  # fmt: skip
+        if intent == "answer":
+            slots = slot_events(await ValidateDisclosureForm().run(dispatcher, tracker, domain))
+        else:
+            slots = slot_events(await ActionRefusePart().run(dispatcher, tracker, domain))
+        style = slots["ask_style"]
+        replies.append(responses(dispatcher))
+    assert replies == [["utter_answer_not_an_answer"], []]
+    assert style == "way_out" and _way_out_text(domain).startswith("That's OK")
+
+
 async def test_the_way_out_prompt_differs_from_the_first_ask(domain):
     ask = domain["responses"]["utter_ask_what_happened"]
     texts = [v["text"] for v in ask]
