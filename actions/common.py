@@ -6,8 +6,9 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from bot.parts import PARTS
+from bot.parts import PARTS, TITLES
 
 # After a failed try a question comes back as a tip; after the second, with a way out.
 NEXT_ASK_STYLE = {None: "retry", "retry": "way_out", "way_out": "way_out"}
@@ -68,3 +69,22 @@ def consent_question_answered(tracker: Tracker) -> bool:
         ):
             return True
     return False
+
+
+def next_missing(tracker: Tracker, also_done: str | None = None) -> str | None:
+    """The first part still to do, after a side trip (None when all four are done)."""
+    parts = current_parts(tracker)
+    return next((p for p in PARTS if p != also_done and not parts[p].strip()), None)
+
+
+def offer_next_part(
+    dispatcher: CollectingDispatcher, tracker: Tracker, also_done: str | None = None
+) -> None:
+    """Outside the questions, with the statement started and a part still to do:
+    offer to carry on with it, saying a typed answer will do."""
+    part = next_missing(tracker, also_done)
+    if part is None or tracker.get_slot("consent") is None:
+        return
+    dispatcher.utter_message(
+        response="utter_offer_next_part", number=PARTS.index(part) + 1, title=TITLES[part]
+    )

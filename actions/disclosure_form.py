@@ -15,12 +15,14 @@ from actions.common import (
     answered_parts,
     choosing_after_feedback,
     done_with_feedback,
+    next_missing,
+    offer_next_part,
     pause_form,
     saving_allowed,
 )
 from bot.answers import Problem, check_answer, is_unsure, read_part_choice
 from bot.coaching.chat import bulleted, part_feedback
-from bot.parts import PARTS, is_part, part_before, part_named
+from bot.parts import PARTS, TITLES, is_part, part_before, part_named
 from bot.statement import word_count
 from bot.store import drafts
 from bot.store.db import session_scope
@@ -59,6 +61,26 @@ def save_part(tracker: Tracker, part: str, text: str, findings: list[dict] | Non
             drafts.save_parts(session, tracker.sender_id, {part: text}, {part: findings or []})
 
 
+def take_part(dispatcher: CollectingDispatcher, tracker: Tracker, part: str, text: str) -> bool:
+    """Keep `text` as `part` (saved at once, with consent) and give the coaching
+    feedback on it; False if the candidate turned tips off (no feedback given)."""
+    coaching = part_feedback(part, text)
+    save_part(tracker, part, text, coaching.findings_json())
+    response = "utter_part_saved" if saving_allowed(tracker) else "utter_part_noted"
+    dispatcher.utter_message(response=response)
+    if tracker.get_slot("tips_off"):
+        return False
+    if coaching.strength:
+        dispatcher.utter_message(response="utter_coach_strength", strength=coaching.strength)
+    if coaching.suggestions:
+        dispatcher.utter_message(
+            response="utter_coach_suggestions", suggestions=bulleted(coaching.suggestions)
+        )
+    else:
+        dispatcher.utter_message(response="utter_coach_no_suggestions")
+    return True
+
+
 def requested_part(tracker: Tracker) -> str | None:
     slot = tracker.get_slot("requested_slot")
     return slot if is_part(slot) else None
@@ -94,22 +116,10 @@ class ValidateDisclosureForm(FormValidationAction):
         check = check_answer(text)
         if not check.ok:
             return {part: None, "ask_style": not_taken(dispatcher, tracker, check.problem)}
-        coaching = part_feedback(part, text)
-        save_part(tracker, part, text, coaching.findings_json())
-        response = "utter_part_saved" if saving_allowed(tracker) else "utter_part_noted"
-        dispatcher.utter_message(response=response)
+        assert text is not None  # check_answer took it
+        coached = take_part(dispatcher, tracker, part, text)
         slots = {part: text, "ask_style": None, "previous_answer": None, "part_choice": None}
-        if tracker.get_slot("tips_off"):
-            return {**slots, "coached_part": None}
-        if coaching.strength:
-            dispatcher.utter_message(response="utter_coach_strength", strength=coaching.strength)
-        if coaching.suggestions:
-            dispatcher.utter_message(
-                response="utter_coach_suggestions", suggestions=bulleted(coaching.suggestions)
-            )
-        else:
-            dispatcher.utter_message(response="utter_coach_no_suggestions")
-        return {**slots, "coached_part": part}
+        return {**slots, "coached_part": part if coached else None}
 
     async def validate_part_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -335,3 +345,40 @@ class ActionGoBack(Action):
             SlotSet("previous_answer", previous or None),
             SlotSet("ask_style", None),
         ]
+
+
+class ActionOfferNextPart(Action):
+    """After a question or small talk outside the questions: the next part, offered."""
+
+    def name(self) -> str:
+        return "action_offer_next_part"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        offer_next_part(dispatcher, tracker)
+        return []
+
+
+class ActionAnswerOutsideForm(Action):
+    """Statement text typed when no question is open: after a side trip with parts
+    still to do, it is taken as the next missing part (never dropped); otherwise
+    the candidate is told how to work on the statement."""
+
+    def name(self) -> str:
+        return "action_answer_outside_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text = tracker.latest_message.get("text") or ""
+        part = next_missing(tracker)
+        if part is None or tracker.get_slot("consent") is None or not check_answer(text).ok:
+            dispatcher.utter_message(response="utter_answer_outside_form")
+            return []
+        dispatcher.utter_message(
+            response="utter_taken_as_part", number=PARTS.index(part) + 1, title=TITLES[part]
+        )
+        take_part(dispatcher, tracker, part, text)
+        offer_next_part(dispatcher, tracker, also_done=part)
+        return [SlotSet(part, text), SlotSet("ask_style", None)]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import current_parts, saving_allowed
+from actions.common import current_parts, offer_next_part, saving_allowed
 from actions.review import has_caseworker
 from bot.coaching.chat import bulleted, closing_suggestions
 from bot.parts import PARTS, TITLES
@@ -87,6 +87,8 @@ class ActionShowStatement(Action):
             dispatcher.utter_message(response="utter_show_statement", statement=titled(parts))
         else:
             dispatcher.utter_message(response="utter_no_statement_yet")
+        if tracker.active_loop_name != "disclosure_form":  # in the questions, it asks again
+            offer_next_part(dispatcher, tracker)
         return []
 
 

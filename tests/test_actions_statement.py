@@ -1,3 +1,6 @@
+import pytest
+
+from actions.disclosure_form import ActionAnswerOutsideForm, ActionOfferNextPart
 from actions.statement import (
     ActionDeleteData,
     ActionFinishStatement,
@@ -5,7 +8,7 @@ from actions.statement import (
     ActionShowStatement,
     ActionStartAgain,
 )
-from bot.parts import PARTS
+from bot.parts import PARTS, TITLES
 from tests.conftest import (
     consenting,
     deactivates_form,
@@ -90,3 +93,61 @@ async def test_delete_removes_the_drafts_and_resets_every_slot(database_url, dis
     assert deactivates_form(events)
     assert responses(dispatcher) == ["utter_deleted"]
     assert saved_draft("del") is None
+
+
+TWO_DONE = {"what_happened": FULL["what_happened"], "circumstances": FULL["circumstances"]}
+
+
+async def test_after_showing_the_statement_the_next_part_to_do_is_offered(dispatcher, domain):
+    tracker = make_tracker(slots={"consent": True, **TWO_DONE})
+    await ActionShowStatement().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_show_statement", "utter_offer_next_part"]
+    assert dispatcher.messages[1]["number"] == 3
+    assert dispatcher.messages[1]["title"] == TITLES["feelings_now"]
+    # In the questions the form asks its next question itself: no offer.
+    dispatcher.messages.clear()
+    asking = make_tracker(slots={"consent": True, **TWO_DONE}, active_loop="disclosure_form")
+    await ActionShowStatement().run(dispatcher, asking, domain)
+    assert responses(dispatcher) == ["utter_show_statement"]
+
+
+async def test_an_answer_typed_after_a_side_trip_is_saved_as_the_next_part(
+    database_url, dispatcher, domain
+):
+    """Not dropped with "press Carry on": taken as part 3, with its feedback, and
+    part 4 offered next."""
+    consenting("side")
+    text = "I regret it. I have been sober for two years and I volunteer at a food bank."
+    tracker = make_tracker("side", slots={"consent": True, **TWO_DONE}, intent="answer",
+                           text=text)  # fmt: skip
+    events = await ActionAnswerOutsideForm().run(dispatcher, tracker, domain)
+    assert slot_events(events)["feelings_now"] == text
+    assert saved_draft("side").parts["feelings_now"] == text
+    said = responses(dispatcher)
+    assert said[:2] == ["utter_taken_as_part", "utter_part_saved"]
+    assert said[-1] == "utter_offer_next_part" and dispatcher.messages[-1]["number"] == 4
+
+
+@pytest.mark.parametrize(
+    ("slots", "text"),
+    [
+        ({"consent": True, **FULL}, "I was convicted of theft and I regret it a lot."),  # all done
+        ({"consent": None}, "I was convicted of theft and I regret it a lot."),  # not started
+        ({"consent": True, **TWO_DONE}, "idk"),  # not an answer
+    ],
+)
+async def test_text_that_cannot_be_a_missing_part_is_not_taken(dispatcher, domain, slots, text):
+    tracker = make_tracker(slots=slots, intent="answer", text=text)
+    events = await ActionAnswerOutsideForm().run(dispatcher, tracker, domain)
+    assert events == [] and responses(dispatcher) == ["utter_answer_outside_form"]
+
+
+async def test_after_a_question_or_small_talk_the_offer_is_made_only_with_a_part_to_do(
+    dispatcher, domain
+):
+    await ActionOfferNextPart().run(dispatcher, make_tracker(slots={"consent": False}), domain)
+    assert dispatcher.messages[-1]["number"] == 1  # declined saving: the chat still goes on
+    for slots in ({"consent": True, **FULL}, {"consent": None}):
+        dispatcher.messages.clear()
+        await ActionOfferNextPart().run(dispatcher, make_tracker(slots=slots), domain)
+        assert responses(dispatcher) == []
