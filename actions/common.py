@@ -88,3 +88,14 @@ def offer_next_part(
     dispatcher.utter_message(
         response="utter_offer_next_part", number=PARTS.index(part) + 1, title=TITLES[part]
     )
+
+
+def tell_page(dispatcher: CollectingDispatcher, **values: Any) -> None:
+    """A message for the chat page itself, not shown as text (bot.web.api passes
+    on `edit`: the text to put in the box for a rewrite, and `written`: how many
+    parts this chat has written, which the page shows when nothing is saved)."""
+    dispatcher.utter_message(json_message=values)
+
+
+def written(parts: dict[str, str]) -> int:
+    return sum(1 for part in PARTS if (parts.get(part) or "").strip())

@@ -14,11 +14,14 @@ from actions.common import (
     NEXT_ASK_STYLE,
     answered_parts,
     choosing_after_feedback,
+    current_parts,
     done_with_feedback,
     next_missing,
     offer_next_part,
     pause_form,
     saving_allowed,
+    tell_page,
+    written,
 )
 from bot.answers import Problem, check_answer, is_unsure, read_part_choice
 from bot.coaching.chat import bulleted, part_feedback
@@ -118,6 +121,7 @@ class ValidateDisclosureForm(FormValidationAction):
             return {part: None, "ask_style": not_taken(dispatcher, tracker, check.problem)}
         assert text is not None  # check_answer took it
         coached = take_part(dispatcher, tracker, part, text)
+        tell_page(dispatcher, written=written({**current_parts(tracker), part: text}))
         slots = {part: text, "ask_style": None, "previous_answer": None, "part_choice": None}
         return {**slots, "coached_part": part if coached else None}
 
@@ -336,6 +340,7 @@ class ActionGoBack(Action):
                 previous = event["value"]
         if previous:
             dispatcher.utter_message(response="utter_going_back", previous=previous)
+            tell_page(dispatcher, edit=previous)  # the box starts with it: edit, not retype
         else:
             dispatcher.utter_message(response="utter_going_back_empty")
         return [
@@ -380,5 +385,6 @@ class ActionAnswerOutsideForm(Action):
             response="utter_taken_as_part", number=PARTS.index(part) + 1, title=TITLES[part]
         )
         take_part(dispatcher, tracker, part, text)
+        tell_page(dispatcher, written=written({**current_parts(tracker), part: text}))
         offer_next_part(dispatcher, tracker, also_done=part)
         return [SlotSet(part, text), SlotSet("ask_style", None)]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, AllSlotsReset, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import current_parts, offer_next_part, saving_allowed
+from actions.common import current_parts, offer_next_part, saving_allowed, tell_page
 from actions.review import has_caseworker
 from bot.coaching.chat import bulleted, closing_suggestions
 from bot.parts import PARTS, TITLES
@@ -105,6 +105,7 @@ class ActionStartAgain(Action):
             with session_scope() as session:
                 drafts.start_again(session, tracker.sender_id)
         dispatcher.utter_message(response="utter_started_again")
+        tell_page(dispatcher, written=0)
         return [
             *(SlotSet(p, None) for p in PARTS),
             SlotSet("previous_answer", None),

@@ -193,9 +193,23 @@ SPENT_DRAG_ANSWERS = [
 ]  # fmt: skip
 
 
+def uttered(dispatcher: CollectingDispatcher) -> list[dict[str, Any]]:
+    """What an action said, in order, without its messages to the chat page itself
+    (actions.common.tell_page: see `told_page`)."""
+    return [m for m in dispatcher.messages if not m.get("custom")]
+
+
+def told_page(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """What an action told the chat page (the box's text, parts written), merged."""
+    told: dict[str, Any] = {}
+    for message in dispatcher.messages:
+        told.update(message.get("custom") or {})
+    return told
+
+
 def responses(dispatcher: CollectingDispatcher) -> list[str]:
     """The names of the responses an action uttered, in order."""
-    return [m.get("response") for m in dispatcher.messages]
+    return [m.get("response") for m in uttered(dispatcher)]
 
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:

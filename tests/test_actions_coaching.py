@@ -22,6 +22,8 @@ from tests.conftest import (
     responses,
     saved_draft,
     slot_events,
+    told_page,
+    uttered,
 )
 
 WEAK = "It wasn't my fault, my mates got me into it and I got ABH."
@@ -183,7 +185,7 @@ async def test_hedged_blame_is_named_and_the_part_never_reads_clearly(
     text = "It wasn't really my fault and the police had it in for me. I got a fine for theft."
     await ValidateDisclosureForm().run(dispatcher, _answer("what_happened", text), domain)
     assert "utter_coach_no_suggestions" not in responses(dispatcher)
-    said = dispatcher.messages[-1]["suggestions"]
+    said = uttered(dispatcher)[-1]["suggestions"]
     assert "wasn't really my fault" in said and "the police had it in for me" in said
 
 
@@ -193,4 +195,5 @@ async def test_change_shown_through_actions_is_named_as_a_strength(
     text = "I regret it. I held down a job at a warehouse for two years and I help others."
     await ValidateDisclosureForm().run(dispatcher, _answer("feelings_now", text), domain)
     assert "utter_coach_strength" in responses(dispatcher)
-    assert "I held down a job" in dispatcher.messages[1]["strength"]
+    assert "I held down a job" in uttered(dispatcher)[1]["strength"]
+    assert told_page(dispatcher) == {"written": 1}  # the page counts parts if not saved

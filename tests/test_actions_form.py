@@ -19,6 +19,7 @@ from tests.conftest import (
     responses,
     saved_draft,
     slot_events,
+    told_page,
 )
 
 
@@ -199,6 +200,8 @@ async def test_go_back_opens_the_part_named_in_words_the_model_did_not_tag(
     slots = slot_events(await ActionGoBack().run(dispatcher, tracker, domain))
     assert slots[part] is None and slots["previous_answer"] == answered[part]
     assert [p for p in PARTS if p in slots] == [part]
+    # The page's box starts with the part's text, to edit rather than retype.
+    assert told_page(dispatcher) == {"edit": answered[part]}
 
 
 async def test_go_back_without_a_part_opens_the_one_before(dispatcher, domain):

@@ -94,10 +94,18 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
         1, timeout=WAIT
     )
     await expect(bot.filter(has_text="Say what you learned from it.")).to_have_count(1)
+    # The panel says where it stands, the comment under its part.
+    panel = candidate.locator("#statement")
+    await expect(panel.locator(".status")).to_contain_text("asked for some changes")
+    await expect(panel.locator(".comment")).to_have_text(
+        "Your caseworker: Say what you learned from it."
+    )
     await candidate.get_by_role("button", name="Work on “How I feel about it now”").click()
     await expect(bot.last).to_contain_text("Part 3 of 4")
+    await expect(candidate.locator("#message")).to_have_value(PARTS[2])  # to edit, not retype
     await keep_and_continue(candidate, NEW_FEELINGS)
     await happy_and_send(candidate)
+    await expect(panel.locator(".status")).to_contain_text("Sent to your caseworker on")
 
     # The caseworker sees the change word by word, and approves the new version.
     await caseworker.reload()
@@ -115,6 +123,7 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
     # The candidate is told, and downloads the approved statement from the chat page.
     await expect(bot.filter(has_text="approved your statement")).to_have_count(1, timeout=WAIT)
     await expect(candidate.locator("#statement .approved")).to_be_visible()
+    await expect(panel.locator(".status")).to_have_text("Approved by your caseworker.")
     mine = docx_text(await download(candidate, "Word document (.docx)"))
     assert mine == document
     text = (await download(candidate, "Text (.txt)")).decode()

@@ -11,10 +11,13 @@ import asyncio
 import dataclasses
 import html
 import os
+from datetime import datetime, timezone
 
 import pytest
 from aiohttp import web
 
+from bot.parts import PARTS, TITLES
+from bot.review import decisions
 from bot.services import free_port
 from bot.store import access, drafts
 from bot.store.db import session_scope
@@ -22,6 +25,8 @@ from bot.web.app import create_app
 from bot.web.clients import parse_networks
 from bot.web.config import WebConfig
 from bot.web.session import COOKIE
+from tests.review_helpers import account, add_account
+from tests.training_helpers import save_conversation
 from tests.web_helpers import shown_code, use_invite
 
 
@@ -216,6 +221,53 @@ async def test_a_message_sent_again_is_marked_a_resend_even_if_the_page_does_not
     ]
 
 
+async def test_a_button_from_an_earlier_question_is_refused_and_nothing_is_sent(
+    aiohttp_client, aiohttp_server, config
+):
+    """On a page (or a second device) that has not caught up, a pressed button the
+    conversation has moved past says so; an open one, or a resend, goes through."""
+    heard: list[str] = []
+
+    async def rasa_webhook(request: web.Request) -> web.Response:
+        heard.append((await request.json())["message"])
+        page = {"custom": {"edit": "I stole a car.", "written": 2, "other": "<kept out>"}}
+        return web.json_response([{"text": "Thanks."}, page])
+
+    rasa = web.Application()
+    rasa.router.add_post("/webhooks/rest/webhook", rasa_webhook)
+    server = await aiohttp_server(rasa)
+    client = await aiohttp_client(
+        create_app(dataclasses.replace(config, rasa_url=str(server.make_url("")).rstrip("/"),
+                                       messages_burst=10))
+    )  # fmt: skip
+    csrf, sender = await sign_in(client)
+    asked = {"buttons": [{"title": "Skip this part", "payload": "/skip_part"}]}
+    save_conversation(config.tracker_store_url, sender, [
+        {"event": "bot", "text": "Shall we start?", "data": {"buttons": [
+            {"title": "Start", "payload": "/start_statement"}]}},
+        {"event": "user", "text": "/start_statement"},
+        {"event": "bot", "text": "Part 1 of 4: what happened?", "data": asked},
+    ])  # fmt: skip
+    stale = await chat(client, csrf, {"message": "/start_statement", "button": True})
+    assert stale.status == 409 and "earlier question" in (await stale.json())["error"]
+    assert heard == []
+    for body in (
+        {"message": "/skip_part", "button": True},  # open now
+        {"message": "/start_statement", "button": True, "message_id": "m-000001",
+         "retry": True},  # a resend: its first try may have gone through
+        {"message": "/start_statement"},  # typed, not pressed
+    ):  # fmt: skip
+        response = await chat(client, csrf, body)
+        assert response.status == 200, body
+    # What the actions tell the page comes through; nothing else of theirs does.
+    assert (await response.json())["replies"][1] == {
+        "text": "", "buttons": [], "edit": "I stole a car.", "written": 2
+    }  # fmt: skip
+    assert heard == ["/skip_part", "/start_statement", "/start_statement"]
+    bad = await chat(client, csrf, {"message": "/skip_part", "button": "yes"})
+    assert bad.status == 400 and "button must be true or false" in (await bad.json())["error"]
+
+
 async def test_messages_are_rate_limited_per_candidate(client, aiohttp_client, config):
     csrf, _ = await sign_in(client)
     statuses = [(await chat(client, csrf, {"message": "hello"})).status for _ in range(4)]
@@ -227,8 +279,12 @@ async def test_messages_are_rate_limited_per_candidate(client, aiohttp_client, c
 
 async def test_the_statement_is_the_candidates_own(client, aiohttp_client, config):
     _, sender = await sign_in(client)
-    empty = {"statement": None, "approved_version": None, "saving": False}
-    assert (await (await client.get("/api/statement")).json()) == empty
+
+    async def nothing_saved(browser) -> bool:
+        body = await (await browser.get("/api/statement")).json()
+        return (body["statement"], body["approved_version"], body["saving"]) == (None, None, False)
+
+    assert await nothing_saved(client)
     with session_scope() as db:
         drafts.record_consent(db, sender)
         drafts.save_parts(db, sender, {"what_happened": "I stole a car in 2019."})
@@ -238,7 +294,37 @@ async def test_the_statement_is_the_candidates_own(client, aiohttp_client, confi
     assert body["statement"]["parts_written"] == 1
     other = await aiohttp_client(create_app(config))
     await sign_in(other)
-    assert (await (await other.get("/api/statement")).json()) == empty
+    assert await nothing_saved(other)
+
+
+async def test_the_panel_says_where_the_statement_stands_with_the_caseworkers_comments(client):
+    """Titles from the server (one name for each part), the status in words, and
+    each comment beside its part."""
+    _, sender = await sign_in(client)
+    body = await (await client.get("/api/statement")).json()
+    assert [t["title"] for t in body["titles"]] == [TITLES[p] for p in PARTS]
+    assert body["words"]["progress_not_saved"] == "{written} of 4 parts written (not saved)"
+    with session_scope() as db:
+        drafts.record_consent(db, sender)
+        drafts.save_parts(db, sender, {p: f"My {p} in a few words." for p in PARTS})
+    body = await (await client.get("/api/statement")).json()
+    assert body["statement"]["status_text"].startswith("Draft")
+    with session_scope() as db:
+        assert decisions.submit(db, sender, has_caseworker=True).value == "submitted"
+    body = await (await client.get("/api/statement")).json()
+    today = datetime.now(timezone.utc)
+    assert body["statement"]["status_text"].startswith(
+        f"Sent to your caseworker on {today.day} {today:%B %Y}"
+    )
+    add_account("sam@x.org")
+    with session_scope() as db:
+        version = drafts.find_candidate(db, sender).statements[-1].versions[-1]
+        decisions.add_comment(db, account("sam@x.org"), version, "feelings_now", "Say more.")
+        decisions.request_changes(db, account("sam@x.org"), version, "A little more, please.")
+    body = await (await client.get("/api/statement")).json()
+    assert body["statement"]["status_text"].startswith("Your caseworker asked for some changes")
+    assert body["statement"]["comments"]["feelings_now"] == ["Say more."]
+    assert body["statement"]["comments"]["what_happened"] == []
 
 
 async def test_leaving_clears_the_device(client):

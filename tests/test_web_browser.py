@@ -91,6 +91,54 @@ async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, pag
     assert (RESULTS / "chat-finished.png").stat().st_size > 10_000
 
 
+async def test_a_rewrite_starts_from_the_text_and_old_choices_stop_working_on_every_device(
+    site, stack, page
+):
+    token, _ = new_invite(stack)
+    await open_invite_in(page, f"{site}/invite/{token}")
+    await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("button", name="Yes, save my answers").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    await say(page, PARTS[0])
+    await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
+    # The same chat open on a second device (the same session), caught up now.
+    other = await page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    await other.add_cookies(await page.context.cookies())
+    phone = await other.new_page()
+    await phone.goto(f"{site}/chat")
+    await expect(phone.get_by_role("button", name="Keep it and move on")).to_be_enabled()
+
+    await page.get_by_role("button", name="Rewrite it").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    await expect(page.locator("#message")).to_have_value(PARTS[0])  # edit, don't retype
+    await expect(page.get_by_role("button", name="Keep it and move on")).to_be_disabled()
+    # The second device's page has not caught up: its old choice is refused there.
+    await phone.get_by_role("button", name="Keep it and move on").click()
+    await expect(phone.locator("#notice")).to_contain_text("earlier question")
+    await say(page, PARTS[0] + " I paid the money back.")
+    await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
+    await page.get_by_role("button", name="Keep it and move on").last.click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 2 of 4")
+    # The panel: where the statement stands, and each part under its one name.
+    panel = page.locator("#statement")
+    await expect(panel.locator(".status")).to_contain_text("Draft")
+    await expect(panel.locator("h3").nth(1)).to_have_text("Circumstances at the time")
+    await expect(panel).to_contain_text("I paid the money back.")
+    await expect(phone.get_by_role("link", name="See my statement")).to_be_visible()
+    await other.close()
+
+
+async def test_with_saving_declined_the_page_still_says_how_far_the_chat_has_got(site, stack, page):
+    token, _ = new_invite(stack)
+    await open_invite_in(page, f"{site}/invite/{token}")
+    await page.get_by_role("button", name="Start").click()
+    await page.get_by_role("button", name="No, don't save anything").click()
+    await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
+    await say(page, PARTS[0])
+    await expect(page.locator("#progress")).to_have_text("1 of 4 parts written (not saved)")
+    await expect(page.locator("#statement")).to_contain_text("Not saved: you said no to saving")
+
+
 async def test_the_page_works_by_keyboard_alone(site, stack, page):
     token, _ = new_invite(stack)
     await open_invite_in(page, f"{site}/invite/{token}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ def submit(session: Session, sender_id: str, has_caseworker: bool) -> Submitted:
         return Submitted.ALREADY_APPROVED
     if version.status == VersionStatus.SUBMITTED:
         return Submitted.ALREADY_SUBMITTED
-    version.status = VersionStatus.SUBMITTED
+    version.status, version.submitted_at = VersionStatus.SUBMITTED, utcnow()
     candidate_audit(session, "statement_submitted", candidate, version=version.number)
     return Submitted.SUBMITTED
 
@@ -226,3 +227,28 @@ def mark_shown(session: Session, sender_id: str) -> None:
 
 def _candidate_id(version: StatementVersion) -> int:
     return version.statement.candidate_id
+
+
+@dataclass(frozen=True)
+class StatementStatus:
+    """Where the candidate's statement stands, as the chat page's panel shows it."""
+
+    status: str  # VersionStatus value of the latest version
+    submitted_at: datetime | None
+    comments: dict[str, list[str]]  # the caseworker's, from the last version commented on
+
+
+def statement_status(session: Session, sender_id: str) -> StatementStatus | None:
+    """The latest version's status and the caseworker's latest comments; None if the
+    candidate has nothing saved."""
+    candidate = find_candidate(session, sender_id)
+    version = latest_version(candidate)
+    if candidate is None or version is None:
+        return None
+    comments: dict[str, list[str]] = {}
+    for earlier in reversed(candidate.statements[-1].versions):
+        found = {p: [c.body for c in cs] for p, cs in comments_on(session, earlier).items() if cs}
+        if found:
+            comments = found
+            break
+    return StatementStatus(version.status.value, version.submitted_at, comments)

@@ -80,6 +80,21 @@ def transcript(sender_id: str, url: str | None = None) -> list[dict]:
     return messages
 
 
+def open_choices(sender_id: str, url: str | None = None) -> list[str] | None:
+    """The payloads of the buttons still open: those the assistant gave after the
+    candidate's last message, as the chat page shows them. None when nothing of
+    the conversation is stored (no yes to saving), so nothing can be checked."""
+    messages = transcript(sender_id, url)
+    if not messages:
+        return None
+    last_user = max((i for i, m in enumerate(messages) if m["from"] == "user"), default=-1)
+    return [
+        str(button.get("payload"))
+        for message in messages[last_user + 1 :]
+        for button in message.get("buttons") or []
+    ]
+
+
 def first_message_times(sender_ids: list[str], url: str | None = None) -> dict[str, float]:
     """When each conversation's first message was sent (Unix time), where known."""
     engine = _engine(url)

@@ -105,6 +105,8 @@ class StatementVersion(Base):
         Enum(VersionStatus, name="version_status", values_callable=lambda e: [m.value for m in e]),
         default=VersionStatus.DRAFT,
     )
+    # When it was last sent to the caseworker (the chat page says "sent on ...").
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Where the version came from, e.g. "chat".
     source: Mapped[str] = mapped_column(String(32), default="chat")
     # Coaching findings on the parts of this version, by part: {"what_happened": [...]}.

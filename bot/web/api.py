@@ -8,20 +8,23 @@ import json
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import aiohttp
+import yaml
 from aiohttp import web
 from sqlalchemy import text
 
 from bot.coaching.engine import Finding, feedback
 from bot.commands import as_text, is_command
 from bot.logsafe import failure
-from bot.parts import PARTS
+from bot.parts import PARTS, TITLES
 from bot.rest_client import send
 from bot.review import decisions
 from bot.store import drafts
-from bot.store.conversations import transcript
+from bot.store.conversations import open_choices, transcript
 from bot.store.db import engine_for, session_scope
 from bot.store.models import WebSession
 from bot.web import keys
@@ -34,11 +37,17 @@ from bot.web.session import current_session
 log = logging.getLogger(__name__)
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=60)
 CSRF_HEADER = "X-CSRF-Token"
+PANEL_FILE = Path(__file__).resolve().parent.parent / "data" / "panel.yml"
 # What a candidate reads when the assistant could not take a message: the same
 # words from the web app and from the balancer in front of it (bot.ops).
 NOT_SENT = (
     "The assistant is not answering right now. Your message was not sent. "
     "Please try again in a moment."
+)
+# A button pressed after the conversation moved on: nothing is sent.
+STALE_CHOICE = (
+    "Those choices were for an earlier question, so nothing was sent. The chat has "
+    "moved on (perhaps on another device): reload the page to see where it is."
 )
 # The page names each message, so a message sent again after a failure is
 # answered once even if the first try did reach the assistant.
@@ -65,6 +74,7 @@ class Message:
     text: str
     message_id: str | None = None
     retry: bool = False
+    button: bool = False  # a button the assistant gave, pressed
 
 
 async def _message_from(request: web.Request) -> Message:
@@ -95,7 +105,10 @@ async def _message_from(request: web.Request) -> Message:
         raise web.HTTPBadRequest(text="The message id must be 8 to 64 letters, digits or -.")
     if not isinstance(retry, bool) or (retry and message_id is None):
         raise web.HTTPBadRequest(text="retry must be true or false, with a message id.")
-    return Message(message, message_id, retry)
+    button = body.get("button", False)
+    if not isinstance(button, bool):
+        raise web.HTTPBadRequest(text="button must be true or false.")
+    return Message(message, message_id, retry, button)
 
 
 async def post_chat(request: web.Request) -> web.Response:
@@ -118,6 +131,8 @@ async def post_chat(request: web.Request) -> web.Response:
             session.sender_id, message.message_id
         )
     )
+    if message.button and not resent and await _stale(request, session.sender_id, message.text):
+        return json_error(409, STALE_CHOICE)
     try:
         replies = await send(
             request.app[keys.HTTP],
@@ -133,13 +148,30 @@ async def post_chat(request: web.Request) -> web.Response:
     return web.json_response({"replies": [_reply(r) for r in replies]})
 
 
+async def _stale(request: web.Request, sender_id: str, payload: str) -> bool:
+    """A button from an earlier question (pressed on a page that had not caught up,
+    perhaps on another device): not one of the choices open now. A resend is never
+    stale: its first try may have moved the conversation on."""
+    url = request.app[keys.CONFIG].tracker_store_url
+    open_now = await asyncio.to_thread(open_choices, sender_id, url)
+    return open_now is not None and payload not in open_now
+
+
 def _reply(reply: dict[str, Any]) -> dict[str, Any]:
-    """Only what the page shows: text and buttons (title, payload)."""
+    """Only what the page uses: text and buttons (title, payload), and from the
+    actions' custom messages the text to put in the box for a rewrite (`edit`)
+    and how many parts are written (`written`)."""
     buttons = [
         {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
         for b in reply.get("buttons") or []
     ]
-    return {"text": reply.get("text") or "", "buttons": buttons}
+    found: dict[str, Any] = {"text": reply.get("text") or "", "buttons": buttons}
+    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    if isinstance(custom.get("edit"), str):
+        found["edit"] = custom["edit"]
+    if isinstance(custom.get("written"), int):
+        found["written"] = custom["written"]
+    return found
 
 
 async def history(request: web.Request) -> web.Response:
@@ -151,33 +183,49 @@ async def history(request: web.Request) -> web.Response:
 
 async def statement(request: web.Request) -> web.Response:
     """The latest saved version of the candidate's statement (null if nothing saved),
-    and whether the candidate said yes to saving (if not, the page says what a reload
-    will and will not bring back)."""
+    where it stands (draft, sent on ..., changes asked for, approved) with the
+    caseworker's comments, the parts' titles and the panel's words, and whether
+    the candidate said yes to saving (if not, the page says what a reload will and
+    will not bring back, and counts the parts this chat has written)."""
     session = await _signed_in(request)
     with session_scope(request.app[keys.CONFIG].database_url) as db:
         draft = drafts.latest_draft(db, session.sender_id)
         saving = drafts.find_candidate(db, session.sender_id) is not None
         approved = decisions.approved_version(db, session.sender_id)
         approved_number = approved.number if approved else None
+        standing = decisions.statement_status(db, session.sender_id)
+    found: dict[str, Any] = {
+        "saving": saving,
+        # The caseworker-approved version the candidate can download, if any.
+        "approved_version": approved_number,
+        # One name for each part, everywhere (bot.parts.TITLES).
+        "titles": [{"part": p, "title": TITLES[p]} for p in PARTS],
+        "words": panel_words(),
+        "statement": None,
+    }
     if draft is None:
-        return web.json_response(
-            {"statement": None, "approved_version": approved_number, "saving": saving}
-        )
-    return web.json_response(
-        {
-            "saving": saving,
-            # The caseworker-approved version the candidate can download, if any.
-            "approved_version": approved_number,
-            "statement": {
-                "version": draft.version,
-                "status": draft.status,
-                "parts": {p: draft.parts.get(p, "") for p in PARTS},
-                "parts_written": len(draft.answered()),
-                # The coaching notes on each part, as the chat gave them.
-                "notes": {p: _notes(draft.findings.get(p) or []) for p in PARTS},
-            },
-        }
-    )
+        return web.json_response(found)
+    status = standing.status if standing else draft.status
+    sent = standing.submitted_at if standing else None
+    found["statement"] = {
+        "version": draft.version,
+        "status": draft.status,
+        "status_text": panel_words()["status"][status].format(
+            date=f"{sent.day} {sent:%B %Y}" if sent else ""
+        ),
+        "parts": {p: draft.parts.get(p, "") for p in PARTS},
+        "parts_written": len(draft.answered()),
+        # The coaching notes on each part, as the chat gave them.
+        "notes": {p: _notes(draft.findings.get(p) or []) for p in PARTS},
+        "comments": {p: (standing.comments.get(p, []) if standing else []) for p in PARTS},
+    }
+    return web.json_response(found)
+
+
+@lru_cache(maxsize=1)
+def panel_words() -> dict[str, Any]:
+    """The panel's words (bot/data/panel.yml): texts are data, not code."""
+    return yaml.safe_load(PANEL_FILE.read_text(encoding="utf-8"))
 
 
 async def review_waiting(request: web.Request) -> web.Response:

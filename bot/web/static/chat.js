@@ -14,16 +14,13 @@
   const retry = document.getElementById("retry");
   const progress = document.getElementById("progress");
   const statementPanel = document.getElementById("statement");
-  const PART_TITLES = {
-    what_happened: "What happened",
-    circumstances: "What was going on at the time",
-    feelings_now: "How I feel about it now",
-    aspirations: "What I want to do next",
-  };
+  // The parts' titles and the panel's words come from the server (/api/statement),
+  // so a part has one name everywhere.
   const REVIEW_CHECK_MS = 10000; // how often to ask whether the caseworker has decided
   let csrfToken = "";
   let sending = false;
-  let pending = null; // a message that failed to send: {text, shown, id}
+  let pending = null; // a message that failed to send: {text, shown, id, button}
+  let written = null; // parts written in this chat, as the assistant last said
   // send(text, shown): shown is what the page shows for it (a button's title);
   // "" shows nothing (the page's own "/session_start").
 
@@ -49,17 +46,29 @@
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = b.title;
-      button.addEventListener("click", () => send(b.payload, b.title));
+      button.addEventListener("click", () => send(b.payload, b.title, true));
       group.appendChild(button);
     }
     messages.appendChild(group);
     messages.scrollTop = messages.scrollHeight;
   }
 
+  // Once a newer question is asked, the choices of earlier ones no longer work.
+  function closeChoices() {
+    for (const button of messages.querySelectorAll(".choices button")) button.disabled = true;
+  }
+
   function showReplies(replies) {
+    closeChoices();
     for (const r of replies) {
       if (r.text) addMessage("bot", r.text);
       addButtons(r.buttons);
+      // Rewriting a part: the box starts with its text, to edit rather than retype.
+      if (typeof r.edit === "string") {
+        box.value = r.edit;
+        box.setSelectionRange(box.value.length, box.value.length);
+      }
+      if (typeof r.written === "number") written = r.written;
     }
   }
 
@@ -82,7 +91,7 @@
     return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
-  async function send(text, shown) {
+  async function send(text, shown, button) {
     if (sending || !text.trim()) return;
     sending = true;
     sendButton.disabled = true;
@@ -92,14 +101,22 @@
     // the assistant it is answered once, not twice.
     const again = pending !== null && pending.text === text;
     if (!hidden && !again) addMessage("user", shown || text);
-    pending = { text: text, shown: shown, id: again ? pending.id : messageId() };
+    pending = { text: text, shown: shown, id: again ? pending.id : messageId(), button: !!button };
     typing.hidden = false;
     try {
       const result = await api("/api/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
-        body: JSON.stringify({ message: text, message_id: pending.id, retry: again }),
+        body: JSON.stringify({
+          message: text, message_id: pending.id, retry: again, button: pending.button,
+        }),
       });
+      if (result.status === 409) { // a choice the chat has moved past: nothing was sent
+        pending = null;
+        closeChoices();
+        showNotice(result.body.error);
+        return;
+      }
       if (!result.ok) {
         showNotice((result.body && result.body.error) || "Your message was not sent.");
         if (!shown) box.value = text;
@@ -120,28 +137,42 @@
     }
   }
 
+  function paragraph(text, className) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (className) p.className = className;
+    statementPanel.appendChild(p);
+  }
+
   async function refreshStatement() {
     const result = await api("/api/statement");
     if (!result.ok) return;
-    showSaving(result.body.saving);
-    const statement = result.body.statement;
+    const body = result.body;
+    const words = body.words;
+    showSaving(body.saving);
+    const statement = body.statement;
     statementPanel.textContent = "";
     if (!statement) {
-      const p = document.createElement("p");
-      p.textContent = "Nothing saved yet.";
-      statementPanel.appendChild(p);
-      progress.textContent = "";
+      // Nothing saved: without a yes to saving, still say how far this chat has got.
+      const count = written === null ? 0 : written;
+      const unsaved = !body.saving && written !== null;
+      paragraph(unsaved ? words.not_saved.replace("{written}", count) : words.nothing_yet);
+      progress.textContent = unsaved ? words.progress_not_saved.replace("{written}", count) : "";
       return;
     }
-    progress.textContent = statement.parts_written + " of 4 parts written";
-    if (result.body.approved_version) showDownloads(result.body.approved_version);
-    for (const key of Object.keys(PART_TITLES)) {
+    progress.textContent = words.progress.replace("{written}", statement.parts_written);
+    paragraph(statement.status_text, "status");
+    if (body.approved_version) showDownloads(body.approved_version);
+    for (const { part: key, title: name } of body.titles) {
       const title = document.createElement("h3");
-      title.textContent = PART_TITLES[key];
+      title.textContent = name;
       const text = document.createElement("p");
-      text.textContent = statement.parts[key] || "Not written yet.";
+      text.textContent = statement.parts[key] || words.part_not_written;
       statementPanel.appendChild(title);
       statementPanel.appendChild(text);
+      for (const comment of (statement.comments && statement.comments[key]) || []) {
+        paragraph(words.comment + comment, "comment");
+      }
       const notes = (statement.notes && statement.notes[key]) || [];
       if (notes.length) {
         const list = document.createElement("ul");
@@ -196,7 +227,7 @@
     }
   });
   retry.addEventListener("click", () => {
-    if (pending) send(pending.text, pending.shown);
+    if (pending) send(pending.text, pending.shown, pending.button);
   });
 
   // Without a yes to saving, the page says what a reload will and will not bring back.
