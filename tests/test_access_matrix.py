@@ -246,7 +246,7 @@ def form(path: str, csrf: str) -> dict[str, str]:
     forms = {
         "/comments": {"version": version, "part": "feelings_now", "body": "More, please."},
         "/request-changes": {"version": version, "message": "Please add more."},
-        "/approve": {"version": version},
+        "/approve": {"version": version, "confirm": "yes"},
         "/staff/candidates": {"name": "New person"},
         "/staff/password": {"current": PASSWORD, "new": PASSWORD + "!", "repeat": PASSWORD + "!"},
         "/staff/accounts": {"email": "new@x.org", "role": "caseworker", "password": PASSWORD},

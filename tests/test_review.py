@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.review import accounts, audit, caseload, decisions, export, overview
-from bot.review.diff import word_diff
+from bot.review.diff import part_change
 from bot.store import drafts
 from bot.store.db import session_scope
 from bot.store.flags import raise_flag
@@ -308,13 +308,25 @@ def test_deleting_a_candidate_still_removes_approved_versions():
 
 
 def test_word_diff_marks_removed_and_added_words():
-    pieces = word_diff("I was young and stupid.", "I was young and I made a bad choice.")
-    assert ("removed", "stupid.") in pieces
+    pieces = part_change("I was young and stupid.", "I was young and I made a bad choice.").pieces
+    assert ("removed", "stupid. ") in pieces
     assert ("added", "I made a bad choice.") in pieces
-    assert "".join(t for k, t in pieces if k != "added") == "I was young and stupid."
+    assert "".join(t for k, t in pieces if k != "added").strip() == "I was young and stupid."
     assert "".join(t for k, t in pieces if k != "removed") == "I was young and I made a bad choice."
-    assert word_diff("same", "same") == [("same", "same")]
-    assert word_diff("", "") == []
+    assert part_change("same", "same").pieces == [("same", "same")]
+    assert part_change("", "").pieces == []
+
+
+def test_an_edited_part_keeps_its_spaces_and_a_rewritten_one_is_shown_whole():
+    edited = part_change("I was young and stupid, and I hit him.",
+                         "I was young and angry, and I hit him.")  # fmt: skip
+    assert not edited.rewritten
+    shown = "".join(text for _, text in edited.pieces)
+    assert shown == "I was young and stupid, angry, and I hit him."  # spaces intact
+    old = "It wasn't really my fault. I was with the wrong people."
+    new = "At the time I was drinking every day and I owed money to a dealer."
+    rewritten = part_change(old, new)
+    assert rewritten.rewritten and rewritten.pieces == [("removed", old), ("added", new)]
 
 
 def test_the_docx_and_text_exports_hold_the_four_parts_in_order():

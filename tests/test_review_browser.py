@@ -84,9 +84,15 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
     await expect(caseworker.locator("#part-feelings_now .comments")).to_contain_text(
         "Say what you learned"
     )
+    # Back where they acted, told it was done.
+    done = caseworker.locator("#part-feelings_now .done")
+    await expect(done).to_have_text("Comment added to “How I feel about it now”.")
+    await expect(done).to_be_in_viewport()
     await caseworker.fill("#message", "Nearly there: one part to strengthen.")
     await caseworker.get_by_role("button", name="Request changes").click()
-    await expect(caseworker.locator(".status")).to_have_text("Changes requested")
+    await expect(caseworker.locator(".done")).to_contain_text("Changes requested")
+    await expect(caseworker.locator(".done")).to_be_in_viewport()
+    await expect(caseworker.locator("p .status")).to_have_text("Changes requested")
 
     # The candidate, still in the chat, is told, and works on that part.
     bot = candidate.locator(".msg.bot")
@@ -110,11 +116,20 @@ async def test_the_review_loop_from_invite_to_approved_docx(site, stack, two_peo
     # The caseworker sees the change word by word, and approves the new version.
     await caseworker.reload()
     await caseworker.get_by_role("link", name="A newer version").click()
-    await expect(caseworker.locator(".status")).to_have_text("Submitted")
+    await expect(caseworker.locator("p .status")).to_have_text("Submitted")
     await expect(caseworker.locator(".diff ins").first).to_be_visible()
     await expect(caseworker.locator(".diff").nth(2)).to_contain_text("learned to ask for help")
-    await caseworker.get_by_role("button", name="Approve version").click()
-    await expect(caseworker.locator(".status")).to_have_text("Approved")
+    await caseworker.get_by_role("button", name="Compare").click()  # lands on the comparison
+    await expect(caseworker.locator("#compare h2")).to_be_in_viewport()
+    # Approving asks first, naming the version; nothing is approved until "Yes".
+    await caseworker.get_by_role("button", name="Approve version 2").click()
+    await expect(caseworker.get_by_role("alertdialog")).to_contain_text("Approve version 2?")
+    await expect(caseworker.locator("p .status")).to_have_text("Submitted")
+    await caseworker.get_by_role("button", name="Yes, approve version 2").click()
+    await expect(caseworker.locator(".done")).to_have_text(
+        "Version 2 approved. The candidate is told in their chat."
+    )
+    await expect(caseworker.locator("p .status")).to_have_text("Approved")
     RESULTS.mkdir(exist_ok=True)
     await caseworker.screenshot(path=str(RESULTS / "review-approved.png"), full_page=True)
     document = docx_text(await download(caseworker, "Download .docx"))

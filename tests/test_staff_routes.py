@@ -109,7 +109,7 @@ def form_for(path: str, csrf: str | None) -> dict[str, str]:
     data = {
         "/comments": {"version": "1", "part": "feelings_now", "body": "More on what changed."},
         "/request-changes": {"version": "1", "message": "Please add more."},
-        "/approve": {"version": "1"},
+        "/approve": {"version": "1", "confirm": "yes"},
         "/staff/candidates": {"name": "New person"},
         "/staff/password": {"current": PASSWORD, "new": PASSWORD + "!", "repeat": PASSWORD + "!"},
         "/staff/accounts": {"email": "new@x.org", "role": "caseworker", "password": PASSWORD},
@@ -275,6 +275,23 @@ async def test_wrong_passwords_block_the_account_from_here_with_the_same_answer(
     assert answers == {1}
 
 
+async def test_a_wrong_password_keeps_the_email_in_its_box_escaped(client, people):
+    response = await log_in(client, "sam@x.org", "not the password")
+    assert 'name="email" type="email"' in (page := await response.text())
+    assert 'value="sam@x.org"' in page
+    response = await log_in(client, '"><script>x</script>@x.org', "nope")
+    assert "<script>x</script>" not in await response.text()
+
+
+async def test_a_refusal_on_a_staff_page_leads_back_to_the_staff_pages(client, people):
+    await signed_in(client, "tom@x.org")  # a trainer, on a caseworker's page
+    response = await client.get("/staff/caseload")
+    page = await response.text()
+    assert response.status == 403 and '<a href="/staff">Back to the staff pages</a>' in page
+    elsewhere = await client.get("/no/such/page")
+    assert '<a href="/">Back to the start</a>' in await elsewhere.text()
+
+
 async def test_logging_out_ends_the_session(client, people):
     csrf = await signed_in(client, "sam@x.org")
     response = await client.post(
@@ -328,7 +345,7 @@ async def test_the_review_loop_over_http_with_audit(client, people):
     page = await (await client.get(f"/staff/candidates/{case}?from=1&to=2")).text()
     assert "<ins>learned" in page or "<ins>" in page
     response = await client.post(
-        f"/staff/candidates/{case}/approve", data={"csrf": csrf, "version": "2"},
+        f"/staff/candidates/{case}/approve", data={"csrf": csrf, "version": "2", "confirm": "yes"},
         headers=origin(client), allow_redirects=False,
     )  # fmt: skip
     assert response.status == 303
@@ -482,7 +499,7 @@ async def test_the_candidate_is_told_of_a_decision_and_downloads_only_their_own_
     listing = await (await staff.get("/staff/caseload")).text()
     case = int(re.search(r"/staff/candidates/(\d+)\">Sky", listing).group(1))
     await staff.post(
-        f"/staff/candidates/{case}/approve", data={"csrf": csrf, "version": "1"},
+        f"/staff/candidates/{case}/approve", data={"csrf": csrf, "version": "1", "confirm": "yes"},
         headers=origin(staff),
     )  # fmt: skip
     assert await (await client.get("/api/review")).json() == {"waiting": True}

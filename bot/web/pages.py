@@ -54,8 +54,14 @@ def redirect(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
-def message_page(status: int, heading: str, message: str) -> web.Response:
-    return page(heading, "message", status=status, heading=heading, message=message)
+# Where a message page leads back to: the staff pages from theirs, else the start.
+BACK = {"staff": ("/staff", "Back to the staff pages"), "site": ("/", "Back to the start")}
+
+
+def message_page(status: int, heading: str, message: str, back: str = "site") -> web.Response:
+    href, label = BACK[back]
+    return page(heading, "message", status=status, heading=heading, message=message,
+                back_href=href, back_label=label)  # fmt: skip
 
 
 async def home(request: web.Request) -> web.Response:

@@ -117,4 +117,5 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
         return json_error(status, message)
     from bot.web.pages import message_page
 
-    return message_page(status, "Sorry", message)
+    staff = request.path == "/staff" or request.path.startswith("/staff/")
+    return message_page(status, "Sorry", message, back="staff" if staff else "site")

@@ -112,11 +112,15 @@ def account_of(db: Session, staff: Staff) -> Account:
     return db.get(Account, staff.account_id)
 
 
-async def login_form(request: web.Request, error: str = "", status: int = 200) -> web.Response:
+async def login_form(
+    request: web.Request, error: str = "", status: int = 200, email: str = ""
+) -> web.Response:
+    """The sign-in form; after a refusal, with the email typed kept in its box."""
     token = secrets.token_urlsafe(32)
     response = page(
-        "Staff sign in", "staff/login", status=status, csrf=token, error_html=notice_html(error)
-    )
+        "Staff sign in", "staff/login", status=status, csrf=token, error_html=notice_html(error),
+        email=email,
+    )  # fmt: skip
     response.set_cookie(
         LOGIN_COOKIE, token, path="/staff/login", httponly=True, samesite="Strict",
         secure=_secure(request), max_age=3600,
@@ -141,7 +145,7 @@ async def log_in(request: web.Request) -> web.Response:
     try:
         token = await asyncio.to_thread(_check_login, _db_url(request), email, password, client)
     except accounts.LoginRefused as refused:
-        return await login_form(request, str(refused), 401)
+        return await login_form(request, str(refused), 401, email=email[:254])
     response = redirect("/staff")
     response.set_cookie(
         COOKIE, token, path="/", httponly=True, samesite="Strict", secure=_secure(request),

@@ -7,7 +7,9 @@ else's candidate.
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -18,7 +20,7 @@ from bot.coaching.engine import Finding, feedback
 from bot.parts import PARTS, TITLES
 from bot.review import caseload, decisions, overview
 from bot.review.audit import record
-from bot.review.diff import word_diff
+from bot.review.diff import part_change
 from bot.store.conversations import first_message_times
 from bot.store.db import session_scope
 from bot.store.drafts import find_candidate
@@ -165,8 +167,44 @@ def _pick(versions: list[StatementVersion], number: int | None) -> StatementVers
     raise web.HTTPNotFound(text="There is no such version.")
 
 
+DONE_OF = {"changes": "changes", "approve": "approved"}
+# What the caseworker reads where they acted, once the page is back (`?done=`).
+DONE = {
+    "comment": "Comment added to “{title}”.",
+    "changes": "Changes requested: the candidate sees your message and comments in their chat.",
+    "approved": "Version {version} approved. The candidate is told in their chat.",
+}
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What the caseworker just did, so the page can say so where they did it."""
+
+    done: str = ""  # a DONE key
+    part: str = ""  # the part commented on
+    confirm_approve: bool = False  # "Approve" pressed: ask before approving
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> Acted:
+        done = query.get("done", "")
+        return cls(
+            done=done if done in DONE else "",
+            part=query.get("part", "") if query.get("part") in PARTS else "",
+            confirm_approve=query.get("confirm") == "approve",
+        )
+
+    def said(self, version: int, part: str = "") -> str:
+        """The confirmation for this place on the page ("" elsewhere)."""
+        if not self.done or (self.done == "comment") != bool(part) or part != self.part:
+            return ""
+        text = DONE[self.done].format(title=TITLES.get(part, ""), version=version)
+        return render("staff/done", text=text)
+
+
 async def candidate_page(request: web.Request) -> web.Response:
-    return await show_candidate(request, _number(request.query.get("v")))
+    return await show_candidate(
+        request, _number(request.query.get("v")), acted=Acted.from_query(request.query)
+    )
 
 
 async def show_candidate(
@@ -175,6 +213,7 @@ async def show_candidate(
     notice_html: str = "",
     status: int = 200,
     kept: dict[str, str] | None = None,
+    acted: Acted | None = None,
 ) -> web.Response:
     """The review page, on version `number` (default: the one under review). `kept`
     puts back what was typed in a form that was refused ({part or "message": text})."""
@@ -195,7 +234,7 @@ async def show_candidate(
             content.append("<p>Nothing written yet.</p>")
         else:
             content.append(_newer_waiting(key, versions, shown))
-            content.append(_version_block(db, staff, key, shown, kept or {}))
+            content.append(_version_block(db, staff, key, shown, kept or {}, acted or Acted()))
             content.append(_history(db, key, versions, shown))
             content.append(_compare(request, key, versions))
         content.append(_invite_form(staff, key))
@@ -236,7 +275,7 @@ def _newer_waiting(key: ConversationKey, versions, shown) -> str:
 
 
 def _version_block(
-    db: Session, staff: Staff, key: ConversationKey, version, kept: dict[str, str]
+    db: Session, staff: Staff, key: ConversationKey, version, kept: dict[str, str], acted: Acted
 ) -> str:
     comments = decisions.comments_on(db, version)
     status = version.status.value.replace("_", " ")
@@ -262,9 +301,10 @@ def _version_block(
                 version=version.number,
                 max_comment=decisions.MAX_COMMENT,
                 draft=kept.get(part, ""),
+                done_html=acted.said(version.number, part),
             )
         )
-    out.append(_decision_forms(staff, key, version, kept.get("message", "")))
+    out.append(_decision_forms(staff, key, version, kept.get("message", ""), acted))
     out.append("</section>")
     return "".join(out)
 
@@ -278,15 +318,20 @@ def _notes(findings: list[dict]) -> str:
     return f'<p class="notes-h">Coaching notes the candidate saw:</p><ul class="notes">{items}</ul>'
 
 
-def _decision_forms(staff: Staff, key: ConversationKey, version, message: str) -> str:
+def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, acted: Acted) -> str:
     status = version.status.value
+    done = acted.said(version.number)
     if status == "approved":
-        return render("staff/approved", key_id=key.id, version=version.number)
+        return render("staff/approved", key_id=key.id, version=version.number, done_html=done)
     if status != "submitted":
         return f"<p>This version is {e(status.replace('_', ' '))}: there is nothing to decide.</p>"
+    # Approving cannot be undone: the button asks first, naming the version.
+    approve = "staff/confirm_approve" if acted.confirm_approve else "staff/approve_button"
     return render(
         "staff/decide", key_id=key.id, version=version.number, csrf=staff.csrf_token,
-        max_comment=decisions.MAX_COMMENT, message=message,
+        max_comment=decisions.MAX_COMMENT, message=message, done_html=done,
+        approve_html=render(approve, key_id=key.id, version=version.number,
+                            csrf=staff.csrf_token),
     )  # fmt: skip
 
 
@@ -321,19 +366,24 @@ def _compare(request: web.Request, key: ConversationKey, versions) -> str:
     old, new = by_number.get(old_n), by_number.get(new_n)
     if old is None or new is None:
         raise web.HTTPNotFound(text="There is no such version.")
-    marks = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-    parts = "".join(
-        f'<h3>{e(TITLES[part])}</h3><p class="diff">'
-        + "".join(marks[kind].format(e(text)) for kind, text in word_diff(
-            getattr(old, part), getattr(new, part)))
-        + "</p>"
-        for part in PARTS
-    )  # fmt: skip
+    parts = "".join(_compared(TITLES[p], getattr(old, p), getattr(new, p)) for p in PARTS)
     return render(
         "staff/compare", key_id=key.id, shown=request.query.get("v", ""),
         from_options_html=_version_options(versions, old_n),
         to_options_html=_version_options(versions, new_n), old=old_n, new=new_n, parts_html=parts,
     )  # fmt: skip
+
+
+MARKS = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+
+
+def _compared(title: str, old: str, new: str) -> str:
+    """One part's change: word by word, or old and new whole if it was rewritten."""
+    change = part_change(old, new)
+    if change.rewritten:
+        return render("staff/compare_rewritten", title=title, old=old, new=new)
+    pieces = "".join(MARKS[kind].format(e(text)) for kind, text in change.pieces)
+    return render("staff/compare_part", title=title, pieces_html=pieces)
 
 
 def _version_options(versions, selected: int) -> str:
@@ -379,6 +429,8 @@ async def _act(request: web.Request, what: str) -> web.Response:
         version = _pick(decisions.versions_of(statement), number)
         account = account_of(db, staff)
         part = field(form, "part", 40)
+        if what == "approve" and field(form, "confirm", 3) != "yes":
+            return redirect(f"/staff/candidates/{key_id}?v={number}&confirm=approve#decision")
         try:
             if what == "comment":
                 decisions.add_comment(db, account, version, part, body)
@@ -395,7 +447,12 @@ async def _act(request: web.Request, what: str) -> web.Response:
         kept = {part if what == "comment" else "message": body}
         notice = notice_html(problem + " Nothing was saved.")
         return await show_candidate(request, number, notice, 400, kept)
-    return redirect(f"/staff/candidates/{key_id}?{urlencode({'v': number})}")
+    # Back where they acted, with a word to say it was done.
+    if what == "comment":
+        place = f"{urlencode({'v': number, 'done': 'comment', 'part': part})}#part-{part}"
+    else:
+        place = f"{urlencode({'v': number, 'done': DONE_OF[what]})}#decision"
+    return redirect(f"/staff/candidates/{key_id}?{place}")
 
 
 # --- exports ----------------------------------------------------------------------
