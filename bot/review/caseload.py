@@ -50,6 +50,7 @@ class Case:
     status: str
     last_activity: datetime
     safety_flags: int
+    added: datetime  # when the caseworker added them: tells two of one name apart
     candidate_id: int | None
 
     @property
@@ -147,4 +148,5 @@ def _case(session: Session, key: ConversationKey, flag_count: int) -> Case:
         last_activity=max(moments),
         safety_flags=flag_count,
         candidate_id=candidate.id if candidate else None,
+        added=as_utc(key.created_at),
     )

@@ -90,6 +90,21 @@ def comments_on(session: Session, version: StatementVersion) -> dict[str, list[C
     return by_part
 
 
+def earlier_comments(
+    session: Session, version: StatementVersion
+) -> dict[str, tuple[int, list[Comment]]]:
+    """For each part, the comments on the newest earlier version that had some,
+    with that version's number: what the caseworker asked for, to check against
+    the new text."""
+    found: dict[str, tuple[int, list[Comment]]] = {}
+    earlier = [v for v in version.statement.versions if v.number < version.number]
+    for older in reversed(earlier):
+        for part, comments in comments_on(session, older).items():
+            if comments and part not in found:
+                found[part] = (older.number, comments)
+    return found
+
+
 def reviews_of(session: Session, versions: list[StatementVersion]) -> list[Review]:
     return list(
         session.scalars(

@@ -95,22 +95,32 @@ async def show_caseload(request: web.Request, notice: str = "", status: int = 20
 def _caseload_table(cases: list[caseload.Case], with_caseworker: bool) -> str:
     if not cases:
         return "<p>No candidates match.</p>"
+    heads = ["Name", "Status", "Added", "Last activity", "Safety"] + (
+        ["Caseworker"] if with_caseworker else []
+    )
     rows = []
     for case in cases:
         flag = f"<strong>Safety flag</strong> ({case.safety_flags})" if case.safety_flags else ""
         cells = [
-            f'<a href="/staff/candidates/{case.key_id}">{e(case.name)}</a>',
+            # The number tells two candidates of one name apart.
+            f'<a href="/staff/candidates/{case.key_id}">{e(case.name)}</a> '
+            f'<small class="ref">no. {case.key_id}</small>',
             e(case.status_label),
+            when(case.added),
             when(case.last_activity),
             flag,
         ] + ([e(case.caseworker)] if with_caseworker else [])
-        rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    heads = ["Name", "Status", "Last activity", "Safety"] + (
-        ["Caseworker"] if with_caseworker else []
-    )
+        rows.append(
+            "<tr>"
+            + "".join(f'<td data-label="{h}">{c}</td>' for h, c in zip(heads, cells, strict=True))
+            + "</tr>"
+        )
     head = "".join(f"<th>{h}</th>" for h in heads)
     body = "".join(rows)
-    return f'<table class="caseload"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # "stack": on a phone each row is a block of labelled lines (style.css).
+    return (
+        f'<table class="caseload stack"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
 
 
 async def create_candidate(request: web.Request) -> web.Response:
@@ -278,6 +288,7 @@ def _version_block(
     db: Session, staff: Staff, key: ConversationKey, version, kept: dict[str, str], acted: Acted
 ) -> str:
     comments = decisions.comments_on(db, version)
+    earlier = decisions.earlier_comments(db, version)
     status = version.status.value.replace("_", " ")
     out = [
         f'<section aria-labelledby="v-h"><h2 id="v-h">Version {version.number} '
@@ -297,6 +308,7 @@ def _version_block(
                 text_html=e(getattr(version, part)) or "<em>(empty)</em>",
                 notes_html=_notes((version.findings or {}).get(part) or []),
                 comments_html=f'<h4>Comments</h4><ul class="comments">{said}</ul>' if said else "",
+                earlier_html=_earlier(earlier.get(part)),
                 csrf=staff.csrf_token,
                 version=version.number,
                 max_comment=decisions.MAX_COMMENT,
@@ -307,6 +319,18 @@ def _version_block(
     out.append(_decision_forms(staff, key, version, kept.get("message", ""), acted))
     out.append("</section>")
     return "".join(out)
+
+
+def _earlier(found: tuple[int, list] | None) -> str:
+    """The comments on this part of an earlier version, to check the new text against."""
+    if found is None:
+        return ""
+    number, comments = found
+    items = "".join(
+        render("staff/earlier_comment", body=c.body, who=c.author.email, at=when(c.created_at))
+        for c in comments
+    )
+    return render("staff/earlier_comments", version=number, items_html=items)
 
 
 def _notes(findings: list[dict]) -> str:
