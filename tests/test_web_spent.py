@@ -25,12 +25,40 @@ async def check(client, **fields: str):
     return response.status, await response.text()
 
 
-async def test_the_form_page(client):
+async def test_the_form_page_starts_with_one_conviction_and_adds_more_without_javascript(client):
     response = await client.get("/spent")
     assert response.status == 200
     text = await response.text()
-    assert "Conviction or caution 1" in text and "Conviction or caution 5 (optional)" in text
-    assert "Prison or detention" in text
+    assert "<title>Do I need to tell an employer?" in text  # the title is the heading
+    assert "<h1>Do I need to tell an employer?</h1>" in text
+    assert "Conviction or caution 1" in text and "Conviction or caution 2" not in text
+    assert "Prison or detention" in text and "Add another conviction" in text
+    status, text = await check(client, blocks="1", date_0="2019-05-01", add="1")
+    assert status == 200 and "The answer" not in text  # nothing checked yet
+    assert "Conviction or caution 2 (optional)" in text and 'value="2019-05-01"' in text
+    fields = {"blocks": "5", "add": "1"}
+    status, text = await check(client, **fields)
+    assert "Conviction or caution 5 (optional)" in text and "Add another conviction" not in text
+
+
+async def test_each_answer_opens_with_a_verdict_and_the_helplines_are_links(client):
+    status, text = await check(
+        client,
+        date_0="2017-01-25", outcome_0="conditional_discharge", amount_0="2", unit_0="years",
+        date_1="2018-12-10", outcome_1="community_order", amount_1="12", unit_1="months",
+    )  # fmt: skip
+    assert status == 200
+    assert (
+        text.count(
+            '<p class="verdict"><strong>Spent since 10 December 2019. Basic DBS check: not shown.'
+        )
+        == 2
+    )
+    # Both are spent now: the drag-through note is in the past tense.
+    assert "It was held unspent until your other conviction was spent too" in text
+    assert '<a href="tel:+441634247350">01634 247350</a>' in text
+    assert 'href="https://www.gov.uk/guidance/rehabilitation-periods"' in text
+    assert '<a href="https://www.mygov.scot/basic-disclosure">Disclosure Scotland</a>' in text
 
 
 async def test_drag_through_gives_the_same_answer_as_the_chat(client):

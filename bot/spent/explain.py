@@ -6,6 +6,7 @@ in bot/data/spent.yml.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.spent.check import own_outcome, spent_outcomes
@@ -13,7 +14,7 @@ from bot.spent.dates import add_months
 from bot.spent.model import Conviction, Request
 from bot.spent.outcome import Outcome
 from bot.spent.rules import CAUTIONS, CUSTODY, NEVER_SPENT
-from bot.spent.words import outcome_options, result_text
+from bot.spent.words import outcome_options, result_text, verdict_text
 
 YOUTH_CAUTIONS = frozenset({"youth_caution", "youth_conditional_caution"})
 CUSTODIAL = CUSTODY | NEVER_SPENT
@@ -54,45 +55,71 @@ def _result(outcome: Outcome, own: Outcome, as_of: date) -> str:
     return result_text(key, date=long_date(outcome.on))
 
 
-def _enhanced(conviction: Conviction, as_of: date) -> str:
+def _enhanced(conviction: Conviction, as_of: date) -> tuple[str, dict[str, str]]:
+    """What a standard or enhanced check shows: a key of the texts, and its values."""
     types = {s.type for s in conviction.sentences}
     if types & YOUTH_CAUTIONS:
-        return result_text("youth_caution")
+        return "youth_caution", {}
     if types & CUSTODIAL:
-        return result_text("enhanced_shown")
+        return "enhanced_shown", {}
     if types <= CAUTIONS:
         months = ADULT_CAUTION_FILTER
     else:
         months = YOUTH_CONVICTION_FILTER if conviction.under_18 else ADULT_CONVICTION_FILTER
     filtered_from = add_months(conviction.date, months)
     if filtered_from <= as_of:
-        return result_text("enhanced_filtered")
-    return result_text("enhanced_until", date=long_date(filtered_from))
+        return "enhanced_filtered", {}
+    return "enhanced_until", {"date": long_date(filtered_from)}
 
 
-def explain(request: Request, precisions: list[str] | None = None) -> list[str]:
-    """One paragraph per conviction, in input order, then the advice line."""
+@dataclass(frozen=True)
+class Explained:
+    """One conviction's answer: a heading, a one-line verdict, then the details."""
+
+    heading: str  # "1. Your conviction from 15 March 2020 (a fine)"
+    verdict: str  # "Spent since 15 March 2021. Basic DBS check: does not show it; ..."
+    details: list[str]
+
+
+def explained(request: Request, precisions: list[str] | None = None) -> list[Explained]:
+    """Each conviction's answer, in input order."""
     precisions = precisions or ["day"] * len(request.convictions)
-    paragraphs = []
+    found = []
     outcomes = spent_outcomes(request)
+    as_of = request.as_of
     for number, (conviction, outcome, precision) in enumerate(
         zip(request.convictions, outcomes, precisions, strict=True), start=1
     ):
-        heading = (
-            "caution" if all(s.type in CAUTIONS for s in conviction.sentences) else ("conviction")
-        )
+        kind = "caution" if all(s.type in CAUTIONS for s in conviction.sentences) else "conviction"
         own = own_outcome(conviction)
-        lines = [
-            f"{number}. Your {heading} from {_when(conviction, precision)} "
-            f"({label(conviction)}): {_result(outcome, own, request.as_of)}"
-        ]
-        if outcome.is_date and outcome > own:
-            lines.append(result_text("drag"))
+        spent = outcome.is_date and outcome.on <= as_of
+        enhanced, values = _enhanced(conviction, as_of)
+        details = [_result(outcome, own, as_of)]
+        if outcome.is_date and outcome > own:  # drag-through, said in the right tense
+            details.append(result_text("drag_past" if spent else "drag"))
         if precision != "day":
-            lines.append(result_text("approximate", precision=precision))
-        spent = outcome.is_date and outcome.on <= request.as_of
-        lines.append(result_text("basic_spent" if spent else "basic_unspent"))
-        lines.append(_enhanced(conviction, request.as_of))
-        paragraphs.append(" ".join(lines))
+            details.append(result_text("approximate", precision=precision))
+        details.append(result_text("basic_spent" if spent else "basic_unspent"))
+        details.append(result_text(enhanced, **values))
+        basic = verdict_text("basic_hidden" if spent else "basic_shown")
+        checks = verdict_text("checks", basic=basic, enhanced=verdict_text(enhanced, **values))
+        when = verdict_text(_verdict_key(outcome, as_of), date=long_date(outcome.on))
+        verdict = f"{when} {checks}"
+        heading = f"{number}. Your {kind} from {_when(conviction, precision)} ({label(conviction)})"
+        found.append(Explained(heading, verdict, details))
+    return found
+
+
+def _verdict_key(outcome: Outcome, as_of: date) -> str:
+    if outcome.rank == 2:
+        return "never"
+    if outcome.rank == 1:
+        return "indefinite"
+    return "spent" if outcome.on <= as_of else "spent_later"
+
+
+def explain(request: Request, precisions: list[str] | None = None) -> list[str]:
+    """One paragraph per conviction, in input order, then the advice line (the chat)."""
+    paragraphs = [f"{e.heading}: {' '.join(e.details)}" for e in explained(request, precisions)]
     paragraphs.append(result_text("disclaimer"))
     return paragraphs

@@ -41,6 +41,11 @@ def result_text(key: str, **values: str) -> str:
     return vocabulary()["results"][key].format(**values)
 
 
+def verdict_text(key: str, **values: str) -> str:
+    """The one-line verdict's words (bot/data/spent.yml `verdicts`)."""
+    return vocabulary()["verdicts"][key].format(**values)
+
+
 def normalise(text: str) -> str:
     """Lower case, plain letters and digits, single spaces: what the word lists match."""
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")

@@ -1,9 +1,11 @@
 """The spent checker as a plain web form, for caseworkers and candidates.
 
-It calls the same library and shows the same explanations as the chat. Nothing
-entered here is stored. Without JavaScript: five optional blocks, one per
-conviction or caution; the form comes back filled in with the answer or with
-a message naming what to fix.
+It calls the same library and shows the same explanations as the chat, each
+conviction's answer opening with a one-line verdict. Nothing entered here is
+stored. Without JavaScript: one block to start with, and "Add another
+conviction" (a button that sends the form back with one more block, up to
+five); the form comes back filled in with the answer or with a message naming
+what to fix. Helplines and advice are links.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from aiohttp import web
 from bot.spent import InputError, parse_request
 from bot.spent.answers import build_sentence
 from bot.spent.dates import UNITS, Length
-from bot.spent.explain import explain
-from bot.spent.words import outcome_options
-from bot.web.pages import page
+from bot.spent.explain import explained
+from bot.spent.words import outcome_options, result_text, vocabulary
+from bot.web.pages import page, render
 from bot.web.security import read_form
 
-BLOCKS = 5
+BLOCKS = 5  # at most
+TITLE = "Do I need to tell an employer?"
 LENGTH_TYPES = frozenset({"custody", "suspended_custody"})  # a length is required
 
 
@@ -70,12 +73,38 @@ Made "until further order" (no end date)</label>
 </fieldset>"""
 
 
+def _shown(form: Any) -> int:
+    """How many blocks the form shows: as many as were shown (or filled in), one
+    more after "Add another conviction", at least one, at most BLOCKS."""
+    shown = int(_field(form, "blocks")) if _field(form, "blocks").isdigit() else 1
+    filled = max((i + 1 for i in range(BLOCKS) if _field(form, f"date_{i}")), default=1)
+    shown = max(shown, filled) + (1 if _field(form, "add") else 0)
+    return min(max(shown, 1), BLOCKS)
+
+
 def _form_html(form: Any) -> str:
-    blocks = "".join(_block(i, form) for i in range(BLOCKS))
+    shown = _shown(form)
+    blocks = "".join(_block(i, form) for i in range(shown))
+    more = (
+        '<button type="submit" name="add" value="1" formnovalidate>Add another conviction</button> '
+        if shown < BLOCKS
+        else ""
+    )
     return (
         '<form method="post" action="/spent" class="spent-form">'
-        f'{blocks}<button type="submit" class="primary">Check</button></form>'
+        f'<input type="hidden" name="blocks" value="{shown}">{blocks}'
+        f'<p>{more}<button type="submit" class="primary">Check</button></p></form>'
     )
+
+
+def linked(text: str) -> str:
+    """`text` escaped, with the helplines and advice it names made links (tel: for
+    a phone number; bot/data/spent.yml `links`)."""
+    out = html.escape(text)
+    for name, href in sorted(vocabulary()["links"].items(), key=lambda item: -len(item[0])):
+        shown = html.escape(name)
+        out = out.replace(shown, f'<a href="{html.escape(href)}">{shown}</a>', 1)
+    return out
 
 
 def request_from_form(form: Any, today: date) -> tuple[dict[str, Any], list[int]]:
@@ -129,26 +158,34 @@ def _friendly(error: InputError, blocks: list[int]) -> str:
 
 
 async def spent_form(request: web.Request) -> web.Response:
-    return page("Do I need to disclose?", "spent", form_html=_form_html({}), result_html="")
+    return _page({}, "")
+
+
+def _page(form: Any, result_html: str, status: int = 200) -> web.Response:
+    return page(
+        TITLE, "spent", status=status, heading=TITLE, form_html=_form_html(form),
+        result_html=result_html, elsewhere_html=linked(vocabulary()["page_elsewhere"]),
+    )  # fmt: skip
 
 
 async def spent_check(request: web.Request) -> web.Response:
     form = await read_form(request)
+    if _field(form, "add"):  # "Add another conviction": the form again, one block more
+        return _page(form, "")
     blocks: list[int] = []
     try:
         data, blocks = request_from_form(form, date.today())
-        paragraphs = explain(parse_request(data))
-        items = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
-        result = (
-            '<section class="result" aria-labelledby="result-h">'
-            f'<h2 id="result-h">The answer</h2>{items}</section>'
+        answers = "".join(
+            render("spent_answer", heading=a.heading, verdict=a.verdict,
+                   details_html=linked(" ".join(a.details)))
+            for a in explained(parse_request(data))
+        )  # fmt: skip
+        result = render(
+            "spent_result", answers_html=answers, advice_html=linked(result_text("disclaimer"))
         )
         status = 200
     except InputError as error:
         message = html.escape(_friendly(error, blocks))
         result = f'<div class="notice" role="alert"><p>Please check: {message}</p></div>'
         status = 400
-    return page(
-        "Do I need to disclose?", "spent", status=status,
-        form_html=_form_html(form), result_html=result,
-    )  # fmt: skip
+    return _page(form, result, status)
