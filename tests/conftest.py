@@ -233,3 +233,34 @@ def consenting(sender_id: str, parts: dict[str, str] | None = None) -> None:
 def saved_draft(sender_id: str) -> drafts.Draft | None:
     with session_scope() as session:
         return drafts.latest_draft(session, sender_id)
+
+
+@pytest.fixture
+async def website(aiohttp_server, database_url: str, tmp_path: Path) -> str:
+    """The website alone (no Rasa behind it), on a free port: its address. For the
+    browser tests of pages that need no assistant (staff pages, /spent)."""
+    from bot.services import free_port
+    from bot.web.app import create_app
+    from bot.web.config import WebConfig
+
+    config = WebConfig(
+        rasa_url=f"http://127.0.0.1:{free_port()}",
+        action_url=f"http://127.0.0.1:{free_port()}",
+        database_url=database_url,
+        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
+    )
+    server = await aiohttp_server(create_app(config))
+    return str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def chromium():
+    """Debian's Chromium, driven by Playwright (its own download does not work here)."""
+    from playwright.async_api import async_playwright
+
+    from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from bot.config import PROJECT_ROOT
+from bot.rehearsal.bank import round_questions
 from bot.rest_client import send
 from bot.services import Stack
 from bot.store.conversations import count_events
@@ -317,7 +318,11 @@ def test_a_practice_round_in_the_terminal_shell(stack):
     start = out.split("Let's practise", 1)[1].split("What kind of job", 1)[0]
     assert "Tip:" not in start  # no tips before anything is said
     assert "Back to my statement" in out
-    assert out.count("Your answer covered") == 5
+    # Each answer is judged on what its question asks about; one asking about no
+    # part of the statement (like references) gets what a good answer covers.
+    asked = round_questions("warehouse", "application")
+    assert out.count("Your answer covered") == 1 + sum(1 for q in asked if q.asks)
+    assert out.count("A good answer covers") >= sum(1 for q in asked if not q.asks)
     assert "That's the end of this round" in out and "You answered 5 of 5 questions" in out
 
 

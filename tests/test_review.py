@@ -379,6 +379,14 @@ def test_charts_are_inline_svg_with_escaped_labels():
     assert "&lt;script&gt;" in svg and 'aria-label="By &lt;status&gt;"' in svg
 
 
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(3.04, "3 days"), (1.0, "1 day"), (2.6, "3 days"), (0.25, "6 hours"), (0.01, "1 hour")],
+)
+def test_a_median_wait_reads_in_whole_days_or_hours_under_a_day(days, said):
+    assert overview.median_text(days) == said
+
+
 def test_accounts_are_never_deleted_only_disabled():
     add_account("sam@x.org")
     with session_scope() as db:

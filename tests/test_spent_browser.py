@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.test_staff_browser import PHONE, browser, fits, site  # noqa: F401
+from tests.test_staff_browser import PHONE, fits
 from tests.test_web_browser import RESULTS
 
 pytestmark = pytest.mark.e2e
@@ -17,14 +17,11 @@ pytestmark = pytest.mark.e2e
     ("size", "viewport"), [("phone", PHONE), ("desktop", {"width": 1280, "height": 800})]
 )
 async def test_the_spent_check_as_a_caseworker_or_candidate_meets_it(
-    site,
-    browser,
-    size,
-    viewport,  # noqa: F811
+    website, chromium, size, viewport
 ):
-    context = await browser.new_context(viewport=viewport, java_script_enabled=False)
+    context = await chromium.new_context(viewport=viewport, java_script_enabled=False)
     page = await context.new_page()
-    await page.goto(f"{site}/spent")
+    await page.goto(f"{website}/spent")
     heading = (await page.title()).split(" · ")[0]  # the title is the heading
     await expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     await expect(page.locator("fieldset")).to_have_count(1)

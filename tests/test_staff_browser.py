@@ -6,32 +6,17 @@ the candidates' statements are written straight into the database."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from bot.review import decisions
-from bot.services import free_port
 from bot.store import drafts
 from bot.store.db import session_scope
-from bot.web.app import create_app
-from bot.web.config import WebConfig
 from tests.review_helpers import FULL, PASSWORD, account, add_account, add_case, submit, write
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
+from tests.test_web_browser import RESULTS
 
 pytestmark = pytest.mark.e2e
 REWRITTEN = "At the time I was drinking every day and I owed money to a dealer."
 PHONE = {"width": 320, "height": 700}
-
-
-@pytest.fixture
-async def site(aiohttp_server, database_url, tmp_path):
-    config = WebConfig(
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_url=f"http://127.0.0.1:{free_port()}",
-        database_url=database_url,
-        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-    )
-    server = await aiohttp_server(create_app(config))
-    return str(server.make_url("")).rstrip("/")
 
 
 @pytest.fixture
@@ -54,14 +39,6 @@ def reviewed(database_url) -> int:
     return key_id
 
 
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
 async def sign_in(page: Page, site: str, password: str = PASSWORD) -> None:
     await page.goto(f"{site}/staff/login")
     await page.fill("#email", "sam@x.org")
@@ -75,18 +52,18 @@ async def fits(page: Page) -> bool:
 
 
 async def test_the_review_page_on_a_desktop_reads_the_rewrite_against_the_earlier_comment(
-    site, reviewed, browser
+    website, reviewed, chromium
 ):
-    page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
-    await sign_in(page, site, "not the password")
+    page = await (await chromium.new_context(viewport={"width": 1280, "height": 800})).new_page()
+    await sign_in(page, website, "not the password")
     await expect(page.locator("#email")).to_have_value("sam@x.org")  # kept, to try again
-    await sign_in(page, site)
+    await sign_in(page, website)
     # Two candidates of one name, told apart.
     rows = page.locator("table.caseload tbody tr")
     await expect(rows).to_have_count(2)
     refs = {await row.locator(".ref").inner_text() for row in await rows.all()}
     assert len(refs) == 2
-    await page.goto(f"{site}/staff/candidates/{reviewed}")
+    await page.goto(f"{website}/staff/candidates/{reviewed}")
     part = page.locator("#part-circumstances")
     await expect(part.locator(".earlier")).to_contain_text("Your comments on version 1")
     await expect(part.locator(".earlier")).to_contain_text("Say more about what was going on.")
@@ -99,13 +76,24 @@ async def test_the_review_page_on_a_desktop_reads_the_rewrite_against_the_earlie
     await page.screenshot(path=str(RESULTS / "review-desktop.png"), full_page=True)
 
 
-async def test_the_caseload_and_review_page_fit_a_phone(site, reviewed, browser):
-    page = await (await browser.new_context(viewport=PHONE)).new_page()
-    await sign_in(page, site)
+async def test_the_caseload_and_review_page_fit_a_phone(website, reviewed, chromium):
+    page = await (await chromium.new_context(viewport=PHONE)).new_page()
+    await sign_in(page, website)
     await expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
     assert await fits(page)
     await expect(page.locator("table.caseload td[data-label='Status']").first).to_be_visible()
-    await page.goto(f"{site}/staff/candidates/{reviewed}")
+    await page.goto(f"{website}/staff/candidates/{reviewed}")
     await expect(page.locator("#compare")).to_be_attached()
     assert await fits(page)
     await page.screenshot(path=str(RESULTS / "review-phone.png"), full_page=True)
+
+
+async def test_the_overview_reads_on_a_phone(website, reviewed, chromium):
+    page = await (await chromium.new_context(viewport=PHONE)).new_page()
+    await sign_in(page, website)
+    await page.goto(f"{website}/staff/overview")
+    label = page.locator("svg.chart text").first
+    await expect(label).to_be_visible()
+    height = await label.evaluate("t => t.getBoundingClientRect().height")
+    assert height >= 12, height  # a chart's words no smaller than the page's small print
+    assert await fits(page)

@@ -78,26 +78,37 @@ def _first_approval(session: Session, candidate_id: int) -> datetime | None:
     return as_utc(moment) if moment else None
 
 
-def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 560) -> str:
-    """A horizontal bar chart as inline SVG, labelled for screen readers. Every label
-    is escaped; no script, no external files."""
-    bar_height, gap, label_width = 22, 8, 230
-    height = max(len(rows), 1) * (bar_height + gap) + gap
+def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 320) -> str:
+    """A horizontal bar chart as inline SVG, labelled for screen readers. Each label
+    sits above its bar, so the chart is narrow and its words stay readable when a
+    phone shrinks it. Every label is escaped; no script, no external files."""
+    label_height, bar_height, gap = 18, 16, 10
+    row = label_height + bar_height + gap
+    height = max(len(rows), 1) * row + gap
     most = max((n for _, n in rows), default=0) or 1
-    room = width - label_width - 50
+    room = width - 40
     parts = [
         f'<svg class="chart" role="img" aria-label="{html.escape(title)}" '
         f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{html.escape(title)}</title>",
     ]
     for i, (label, count) in enumerate(rows):
-        y = gap + i * (bar_height + gap)
-        length = round(room * count / most)
-        name = html.escape(label)
+        y = gap + i * row
+        length = max(round(room * count / most), 1 if count else 0)
         parts.append(
-            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end">{name}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length}" height="{bar_height}" class="bar"/>'
-            f'<text x="{label_width + length + 6}" y="{y + 16}">{count}</text>'
+            f'<text x="0" y="{y + 14}">{html.escape(label)}</text>'
+            f'<rect x="0" y="{y + label_height}" width="{length}" height="{bar_height}" '
+            f'class="bar"/>'
+            f'<text x="{length + 6}" y="{y + label_height + 13}">{count}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def median_text(days: float) -> str:
+    """A median wait in words: whole days, or hours when under a day."""
+    if days < 1:
+        hours = max(round(days * 24), 1)
+        return f"{hours} hour{'s' * (hours != 1)}"
+    whole = round(days)
+    return f"{whole} day{'s' * (whole != 1)}"

@@ -348,7 +348,7 @@ def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, a
     if status == "approved":
         return render("staff/approved", key_id=key.id, version=version.number, done_html=done)
     if status != "submitted":
-        return f"<p>This version is {e(status.replace('_', ' '))}: there is nothing to decide.</p>"
+        return render("staff/no_decision", status=status.replace("_", " "), done_html=done)
     # Approving cannot be undone: the button asks first, naming the version.
     approve = "staff/confirm_approve" if acted.confirm_approve else "staff/approve_button"
     return render(
@@ -519,7 +519,8 @@ async def overview_page(request: web.Request) -> web.Response:
         figures = overview.overview(db, cases, first_message_times(senders, tracker_url))
         record(db, staff.email, "overview_viewed", shown=len(cases))
     median = (
-        f"{figures.median_days_to_approval} days (over {figures.approved_count} approved)"
+        f"{overview.median_text(figures.median_days_to_approval)}"
+        f" (over {figures.approved_count} approved)"
         if figures.median_days_to_approval is not None
         else "no approvals yet"
     )
