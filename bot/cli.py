@@ -326,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     spent = commands.add_parser(
         "spent",
-        help="when convictions become spent (JSON on stdin, see spent-checker.md)",
+        help="when convictions become spent (JSON on stdin, see docs/spent-checker.md)",
     )
     spent.set_defaults(func=cmd_spent)
 

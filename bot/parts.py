@@ -1,7 +1,7 @@
 """The four parts of a disclosure statement, in the order they are asked.
 
 The slot names are a contract shared by the Rasa domain, the database columns,
-the CLI output and the coaching rules (see shared/design/coaching.md).
+the CLI output and the coaching rules (see docs/coaching.md).
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ def form_answer_tracker(
 
 
 # Two convictions as the spent checker's chat keeps them: a conditional discharge
-# dragged through by a community order (worked example 5 of spent-checker.md).
+# dragged through by a community order (a worked example of the rules in docs/spent-checker.md).
 SPENT_DRAG_ANSWERS = [
     {"date": "2017-01-25", "precision": "day", "under_18": False,
      "outcome": "conditional_discharge", "length": "2 years"},

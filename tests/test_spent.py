@@ -1,4 +1,4 @@
-"""The spent-conviction checker against the rules in spent-checker.md."""
+"""The spent-conviction checker against the rules in docs/spent-checker.md."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
     coach.part("what_happened", text)     # -> [Finding, ...]
     coach.statement({"what_happened": ..., ...})
 
-Findings follow shared/design/coaching.md: `rule`, `kind`, `section`, `start`/`end`
+Findings follow docs/coaching.md: `rule`, `kind`, `section`, `start`/`end`
 and `excerpt` when it points at text, and a plain-English `message`.
 """
 

@@ -1,6 +1,6 @@
 """The part rules: each reads a `Reading` and returns what it found.
 
-One function per rule id of shared/design/coaching.md, registered in `PART_RULES`.
+One function per rule id of docs/coaching.md, registered in `PART_RULES`.
 Precision first: when a rule cannot tell, it finds nothing. The words each rule
 looks for are in bot/data/coaching/patterns.yml; the messages in rules.yml.
 """
@@ -331,7 +331,7 @@ def groups_used(rule: str) -> list[str]:
     return expand(GROUPS_USED[rule])
 
 
-# Every part rule, by its id in coaching.md.
+# Every part rule, by its id in docs/coaching.md.
 PART_RULES: dict[str, Rule] = {
     "ownership": ownership,
     "change_shown": change_shown,

@@ -1,4 +1,4 @@
-"""Date arithmetic as spent-checker.md states it.
+"""Date arithmetic as docs/spent-checker.md states it.
 
 Months follow the calendar and clamp to the month's end (31 Oct + 6 months =
 30 Apr); years are 12 months; days and weeks are plain days. Lengths are

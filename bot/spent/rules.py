@@ -1,6 +1,6 @@
-"""One sentence's rehabilitation period: the table in spent-checker.md.
+"""One sentence's rehabilitation period: the table in docs/spent-checker.md.
 
-`sentence_spent` answers for one sentence on its own; `conviction.py` combines
+`sentence_spent` answers for one sentence on its own; `check.py` combines
 the sentences of a conviction and applies drag-through between convictions.
 """
 
