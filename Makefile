@@ -97,6 +97,7 @@ shell: $(APP_VENV)/.done
 lint: $(APP_VENV)/.done
 	$(APP_VENV)/bin/ruff check .
 	$(APP_VENV)/bin/ruff format --check .
+	$(APP_VENV)/bin/mypy
 
 format: $(APP_VENV)/.done
 	$(APP_VENV)/bin/ruff format .

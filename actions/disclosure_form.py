@@ -116,10 +116,10 @@ class ValidateDisclosureForm(FormValidationAction):
             # (after a stop, or on "carry on"): they were checked and saved then.
             return {part: value}
         text = value if isinstance(value, str) else None
-        check = check_answer(text)
-        if not check.ok:
-            return {part: None, "ask_style": not_taken(dispatcher, tracker, check.problem)}
-        assert text is not None  # check_answer took it
+        problem = check_answer(text).problem
+        if problem is not None or text is None:
+            problem = problem or Problem.EMPTY
+            return {part: None, "ask_style": not_taken(dispatcher, tracker, problem)}
         coached = take_part(dispatcher, tracker, part, text)
         tell_page(dispatcher, written=written({**current_parts(tracker), part: text}))
         slots = {part: text, "ask_style": None, "previous_answer": None, "part_choice": None}
@@ -196,7 +196,8 @@ class ActionGiveExample(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        for part in [requested_part(tracker)] if requested_part(tracker) else PARTS:
+        asked = requested_part(tracker)
+        for part in [asked] if asked else PARTS:
             dispatcher.utter_message(response=EXAMPLES[part])
         dispatcher.utter_message(response="utter_example_own_words")
         return [SlotSet("ask_style", None)]

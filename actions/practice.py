@@ -135,7 +135,7 @@ class ValidatePracticeForm(FormValidationAction):
         if value is None:  # cleared by action_start_practice: nothing said yet
             return {}
         text = value if isinstance(value, str) else None
-        if not check_answer(text).ok:
+        if text is None or not check_answer(text).ok:
             dispatcher.utter_message(response="utter_practice_answer_tip")
             return {
                 "practice_answer": None,

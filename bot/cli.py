@@ -36,7 +36,8 @@ def cmd_drafts_show(args: argparse.Namespace) -> int:
         rounds = practice.rounds_for(session, args.sender_id)
         if draft:  # reading a candidate's statement is recorded, from here too
             candidate = drafts.find_candidate(session, args.sender_id)
-            record(session, "command line", "candidate_viewed", candidate.id, via="bot drafts show")
+            record(session, "command line", "candidate_viewed", candidate.id if candidate else None,
+                   via="bot drafts show")  # fmt: skip
     if args.json:
         flagged = {"safety_flags": [at.isoformat() for at in raised], "practice_rounds": rounds}
         shown = {**draft.to_json(), **flagged} if draft else None

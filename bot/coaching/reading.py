@@ -11,7 +11,9 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -73,7 +75,8 @@ class LowerLemma:
 
     def __call__(self, doc: Doc) -> Doc:
         if self.table is None:
-            self.table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            lemmatizer: Any = self.nlp.get_pipe("lemmatizer")  # spaCy's Lemmatizer
+            self.table = lemmatizer.lookups.get_table("lemma_lookup")
         for token in doc:
             norm = token.norm_
             token.lemma_ = self.table.get(norm, norm)
@@ -174,7 +177,7 @@ class Reader:
     def norms_of(self, word: str) -> list[str]:
         return [t.norm_ for t in self.nlp.tokenizer(word) if not t.is_space]
 
-    def _compile(self, group: str, phrases: list[str]) -> None:
+    def _compile(self, group: str, phrases: Sequence[str]) -> None:
         self.patterns[group] = [
             pattern
             for phrase in phrases

@@ -118,8 +118,8 @@ def caseload(session: Session, account: Account, search: str = "", status: str =
     if account.role != Role.ADMIN:
         query = query.where(ConversationKey.caseworker == account.email)
     keys = session.scalars(query).all()
-    flags = dict(
-        session.execute(
+    flags: dict[str, int] = dict(
+        session.execute(  # type: ignore[arg-type]
             select(SafetyFlag.sender_id, func.count())
             .where(SafetyFlag.sender_id.in_([k.sender_id for k in keys]))
             .group_by(SafetyFlag.sender_id)

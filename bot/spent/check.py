@@ -11,6 +11,7 @@ conviction; cautions neither drag nor are dragged.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,7 +50,7 @@ def spent_outcomes(request: Request) -> list[Outcome]:
     return outcomes
 
 
-def _drag_through(convictions: list[Conviction], outcomes: list[Outcome]) -> None:
+def _drag_through(convictions: Sequence[Conviction], outcomes: list[Outcome]) -> None:
     """Convictions whose dragging periods overlap each take the group's last day."""
     windows = [dragging_outcome(c) for c in convictions]
     dated = sorted(
@@ -72,7 +73,9 @@ def _drag_through(convictions: list[Conviction], outcomes: list[Outcome]) -> Non
             outcomes[i] = max(outcomes[i], Outcome.on_day(group.ends))
 
 
-def _never_spent_catches_earlier(convictions: list[Conviction], outcomes: list[Outcome]) -> None:
+def _never_spent_catches_earlier(
+    convictions: Sequence[Conviction], outcomes: list[Outcome]
+) -> None:
     """A never-spent sentence makes never spent every earlier conviction still
     unspent on its day (on or before the day that one would be spent), whatever
     held it unspent: a dragging sentence, a restriction, or an order of no fixed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
 
@@ -147,7 +148,8 @@ def every_conversation(url: str | None = None) -> Iterator[list[dict]]:
         rows = conn.execution_options(stream_results=True).execute(
             select(EVENTS.c.sender_id, EVENTS.c.data).order_by(EVENTS.c.sender_id, EVENTS.c.id)
         )
-        sender, events = None, []
+        sender: str | None = None
+        events: list[dict[str, Any]] = []
         for row in rows:
             if row.sender_id != sender and events:
                 yield events

@@ -177,8 +177,8 @@ def run(job_id: int, database_url: str, training_dir: Path) -> str:
     try:
         result = _steps(kind, job_id, author, database_url, training_dir, folder, progress)
     except Exception as error:  # any failure: the job says so, nothing else changes
-        expected = isinstance(error, (JobFailed, rasa_runs.RasaFailed))
-        message = str(error) if expected else f"Unexpected error: {error!r}"
+        foreseen = isinstance(error, (JobFailed, rasa_runs.RasaFailed))
+        message = str(error) if foreseen else f"Unexpected error: {error!r}"
         with session_scope(database_url) as session:
             job = session.get(TrainingJob, job_id)
             assert job is not None

@@ -136,7 +136,8 @@ def save(
         raise QuestionError(f"What a good answer covers is too long (at most {MAX_COVERS}).")
     if topic not in bank.topics():
         raise QuestionError("Choose what the question is about.")
-    jobs, settings = _tags(jobs, bank.jobs(), "job"), _tags(settings, bank.settings(), "setting")
+    job_tags = _tags(jobs, bank.jobs(), "job")
+    setting_tags = _tags(settings, bank.settings(), "setting")
     if not set(asks) <= set(PARTS):
         raise QuestionError("Choose what it is about from the parts of the statement.")
     about = tuple(part for part in PARTS if part in asks)
@@ -145,7 +146,9 @@ def save(
         question_id = _new_id(text, existing)
     elif question_id not in existing:
         raise QuestionError("There is no such question.")
-    question = Question(question_id, text, jobs, settings, topic, covers, about, in_practice)
+    question = Question(
+        question_id, text, job_tags, setting_tags, topic, covers, about, in_practice
+    )
     found = bank.problems(bank.merged(current(session), [question]))
     if found:
         raise QuestionError(" ".join(found))
@@ -155,8 +158,8 @@ def save(
             TrainingQuestion(
                 question_id=question_id,
                 text=text,
-                jobs=list(jobs),
-                settings=list(settings),
+                jobs=list(job_tags),
+                settings=list(setting_tags),
                 topic=topic,
                 covers=covers,
                 asks=list(about),

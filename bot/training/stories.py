@@ -95,7 +95,8 @@ def turns_from(struggle: Struggle) -> list[Turn]:
     turns = []
     for step in struggle.lead_up:
         intent = intents.by_name(step.intent or "")
-        text = step.text if step.text is not None else (intent.examples[:1] or [""])[0]
+        known = intent.examples[:1] if intent else ()
+        text = step.text if step.text is not None else (known or ("",))[0]
         reply = step.action if step.action in reply_names else ""
         turns.append(Turn(text or "", intent.name if intent else "", reply or ""))
     return [*turns, Turn(struggle.text, "", "")]

@@ -166,7 +166,8 @@ def _reply(reply: dict[str, Any]) -> dict[str, Any]:
         for b in reply.get("buttons") or []
     ]
     found: dict[str, Any] = {"text": reply.get("text") or "", "buttons": buttons}
-    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    raw = reply.get("custom")
+    custom: dict[str, Any] = raw if isinstance(raw, dict) else {}
     if isinstance(custom.get("edit"), str):
         found["edit"] = custom["edit"]
     if isinstance(custom.get("written"), int):

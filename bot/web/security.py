@@ -106,10 +106,10 @@ def _plain(error: web.HTTPException) -> str:
         return "That is too long to send."
     if error.status == 404:
         custom = error.text and not error.text.startswith("404:")
-        return error.text if custom else "There is nothing here."
+        return error.text if custom and error.text else "There is nothing here."
     if error.status == 405:
         return "That is not allowed here."
-    return error.text or error.reason
+    return error.text or str(error.reason)
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:

@@ -109,7 +109,11 @@ def row_id(request: web.Request, name: str) -> int:
 
 
 def account_of(db: Session, staff: Staff) -> Account:
-    return db.get(Account, staff.account_id)
+    """The signed-in account (`require` has checked it exists and is active)."""
+    account = db.get(Account, staff.account_id)
+    if account is None:
+        raise web.HTTPForbidden(text="Your account is not there any more.")
+    return account
 
 
 async def login_form(

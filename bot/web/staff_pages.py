@@ -451,6 +451,8 @@ async def _act(request: web.Request, what: str) -> web.Response:
         if number is None or statement is None:
             raise web.HTTPBadRequest(text="Say which version this is about.")
         version = _pick(decisions.versions_of(statement), number)
+        if version is None:
+            raise web.HTTPNotFound(text="There is no such version.")
         account = account_of(db, staff)
         part = field(form, "part", 40)
         if what == "approve" and field(form, "confirm", 3) != "yes":
@@ -488,6 +490,8 @@ async def export_statement(request: web.Request) -> web.Response:
     with db_of(request) as db:
         key = _visible(db, staff, request)
         candidate = find_candidate(db, key.sender_id)
+        if candidate is None:
+            raise web.HTTPNotFound(text="Nothing is saved for this candidate.")
         version = _approved(candidate, _number(request.query.get("v")))
         record(db, staff.email, "exported", candidate.id, version=version.number, format=fmt)
         return exported(version, fmt)
@@ -514,7 +518,8 @@ async def overview_page(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
     with db_of(request) as db:
         cases = caseload.caseload(db, account_of(db, staff))
-        senders = [db.get(ConversationKey, c.key_id).sender_id for c in cases]
+        found = [db.get(ConversationKey, c.key_id) for c in cases]
+        senders = [key.sender_id for key in found if key is not None]
         tracker_url = request.app[keys.CONFIG].tracker_store_url
         figures = overview.overview(db, cases, first_message_times(senders, tracker_url))
         record(db, staff.email, "overview_viewed", shown=len(cases))
