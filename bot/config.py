@@ -54,13 +54,21 @@ class Settings:
             rasa_url=os.environ.get("RASA_URL") or "http://127.0.0.1:5005",
             action_server_port=int(os.environ.get("ACTION_SERVER_PORT") or 5055),
             web_port=int(os.environ.get("WEB_PORT") or 8000),
-            public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/")
+            # Printed links: the site's address as set, or the local one.
+            public_url=configured_public_url()
             or f"http://127.0.0.1:{int(os.environ.get('WEB_PORT') or 8000)}",
             redis_url=os.environ.get("REDIS_URL") or "",
             training_dir=Path(os.environ.get("TRAINING_DIR") or VAR_DIR / "training"),
             model_server_token=os.environ.get("MODEL_SERVER_TOKEN") or "",
             training_epochs_scale=float(os.environ.get("TRAINING_EPOCHS_SCALE") or 1.0),
         )
+
+
+def configured_public_url() -> str:
+    """PUBLIC_URL as the operator set it, "" if unset. The one place it is read:
+    the website takes "" to mean "the address each request came to"; commands
+    that print links use the local address instead (Settings.public_url)."""
+    return (os.environ.get("PUBLIC_URL") or "").rstrip("/")
 
 
 def settings() -> Settings:

@@ -1,4 +1,5 @@
-"""The audit log: who did what, when. Details never hold statement text or comments."""
+"""The audit log: who did what, when, read back for admins. Details never hold
+statement text or comments; `record` (bot.store.audit) is the one writer."""
 
 from __future__ import annotations
 
@@ -9,15 +10,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.store.audit import record
 from bot.store.models import AuditEvent
 
+__all__ = ["as_csv", "recent", "record"]
 CSV_COLUMNS = ("at", "actor", "action", "candidate_id", "detail")
-
-
-def record(
-    session: Session, actor: str, action: str, candidate_id: int | None = None, **detail: object
-) -> None:
-    session.add(AuditEvent(actor=actor, action=action, candidate_id=candidate_id, detail=detail))
 
 
 def recent(session: Session, limit: int = 500, offset: int = 0) -> Sequence[AuditEvent]:

@@ -6,6 +6,7 @@ so the CLI can print one line and exit 2, and the web form can show it.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -39,10 +40,25 @@ MAX_LENGTH_YEARS = 100
 
 
 class InputError(ValueError):
-    """Bad input; the message starts with the field at fault."""
+    """Bad input; the message starts with the field at fault. `where` is its path
+    in the contract ("convictions[1].sentences[0].length"), `problem` what is
+    wrong, so a page can name the field its own way."""
 
     def __init__(self, where: str, problem: str) -> None:
         super().__init__(f"{where}: {problem}")
+        self.where, self.problem = where, problem
+
+    @property
+    def conviction(self) -> int | None:
+        """Which conviction (from 0) the error is in, if it is in one."""
+        found = re.match(r"convictions\[(\d+)\]", self.where)
+        return int(found.group(1)) if found else None
+
+    @property
+    def field(self) -> str:
+        """The field at fault in words: "date", "length", "months"."""
+        last = self.where.rsplit(".", 1)[-1] if "." in self.where else ""
+        return last.split("[")[0].replace("_", " ")
 
 
 def _date(value: Any, where: str) -> date:

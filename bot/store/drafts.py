@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot.commands import clean_text
 from bot.parts import PARTS
+from bot.store.audit import record
 from bot.store.models import (
-    AuditEvent,
     Candidate,
     Statement,
     StatementVersion,
@@ -61,15 +61,8 @@ def find_candidate(session: Session, sender_id: str) -> Candidate | None:
 
 
 def audit(session: Session, action: str, candidate: Candidate | None, **detail: object) -> None:
-    """Record an event. `detail` must never hold statement text."""
-    session.add(
-        AuditEvent(
-            actor=CANDIDATE_ACTOR,
-            action=action,
-            candidate_id=candidate.id if candidate else None,
-            detail=dict(detail),
-        )
-    )
+    """Record something the candidate did. `detail` must never hold statement text."""
+    record(session, CANDIDATE_ACTOR, action, candidate.id if candidate else None, **detail)
 
 
 def record_consent(session: Session, sender_id: str) -> Candidate:

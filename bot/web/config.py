@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import VAR_DIR, settings
+from bot.config import VAR_DIR, configured_public_url, settings
 from bot.web.clients import Network, parse_networks
 
 MAX_MESSAGE_CHARS = 2000
@@ -51,7 +51,7 @@ class WebConfig:
             action_url=f"http://127.0.0.1:{current.action_server_port}",
             database_url=current.database_url,
             tracker_store_url=current.tracker_store_url,
-            public_url=(os.environ.get("PUBLIC_URL") or "").rstrip("/"),
+            public_url=configured_public_url(),
             messages_burst=float(os.environ.get("CHAT_BURST", 10)),
             messages_per_second=float(os.environ.get("CHAT_PER_SECOND", 0.5)),
             # Lifted only by the benchmark, whose candidates all come from one address.

@@ -147,13 +147,11 @@ def request_from_form(form: Any, today: date) -> tuple[dict[str, Any], list[int]
 
 
 def _friendly(error: InputError, blocks: list[int]) -> str:
-    """ "convictions[1].date: ..." -> "Conviction or caution 2, date: ..." """
+    """ "convictions[1].date: ..." as the form names it: "Conviction or caution 2, date: ..." """
     message = str(error)
-    if message.startswith("convictions[") and blocks:
-        index = int(message.split("[", 1)[1].split("]", 1)[0])
-        rest = message.split("]", 1)[1].lstrip(".")
-        field = rest.split(":", 1)[0].split(".")[-1].split("[")[0].replace("_", " ")
-        message = f"Conviction or caution {blocks[index] + 1}, {field}:{rest.split(':', 1)[1]}"
+    if error.conviction is not None and blocks:
+        block = blocks[error.conviction] + 1
+        message = f"Conviction or caution {block}, {error.field}: {error.problem}"
     return message.replace(" (or after as_of)", "")
 
 
