@@ -1,0 +1,1 @@
+"""Practising disclosure with an employer: the question bank, and feedback on answers."""

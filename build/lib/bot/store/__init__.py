@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, sessions and the operations the product needs."""
