@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 from importlib.metadata import distributions
@@ -63,9 +64,16 @@ def test_every_library_bot_imports_is_a_declared_dependency():
 
 def test_a_built_wheel_carries_its_data_and_its_commands_run(tmp_path: Path):
     python = sys.executable
+    # Built from a copy of what the wheel is made of: setuptools writes build/ and
+    # *.egg-info beside the sources, and the repository is not the place.
+    source = tmp_path / "source"
+    shutil.copytree(PROJECT_ROOT / "bot", source / "bot",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(PROJECT_ROOT / name, source / name)
     subprocess.run(
         [python, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-         "-w", str(tmp_path / "dist"), str(PROJECT_ROOT)],
+         "-w", str(tmp_path / "dist"), str(source)],
         check=True, capture_output=True,
     )  # fmt: skip
     wheel = next((tmp_path / "dist").glob("disclosure_coach-*.whl"))

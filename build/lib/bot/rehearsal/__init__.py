@@ -1,1 +1,0 @@
-"""Practising disclosure with an employer: the question bank, and feedback on answers."""

@@ -1,1 +1,0 @@
-"""Storage: SQLAlchemy models, sessions and the operations the product needs."""
