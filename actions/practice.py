@@ -1,6 +1,6 @@
 """Practising disclosure with an employer: a form that asks the employer's questions
 and gives feedback on each answer, then a summary. The questions and the scoring
-live in bot/rehearsal, the trainers' changes to the questions in
+live in bot/practice, the trainers' changes to the questions in
 bot/training/questions (read at each step, so they reach the next round without a
 restart); this file moves values between Rasa slots and them."""
 
@@ -15,8 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import NEXT_ASK_STYLE, saving_allowed
 from bot.answers import check_answer
-from bot.rehearsal.bank import guide_at, question_at, read_job, read_setting, round_questions
-from bot.rehearsal.score import score_answer, summarise, summary_text
+from bot.practice.bank import guide_at, question_at, read_job, read_setting, round_questions
+from bot.practice.score import score_answer, summarise, summary_text
 from bot.store import practice
 from bot.store.db import session_scope
 from bot.training.questions import live_bank

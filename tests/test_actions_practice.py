@@ -12,7 +12,7 @@ from actions.practice import (
     ActionStopPractice,
     ValidatePracticeForm,
 )
-from bot.rehearsal.bank import question, round_questions
+from bot.practice.bank import question, round_questions
 from bot.store import practice
 from bot.store.db import session_scope
 from bot.training import questions

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from bot.config import PROJECT_ROOT
-from bot.rehearsal.bank import round_questions
+from bot.practice.bank import round_questions
 from bot.rest_client import send
 from bot.services import Stack
 from bot.store.conversations import count_events

@@ -10,7 +10,7 @@ import pytest
 from multidict import MultiDict
 from sqlalchemy import select
 
-from bot.rehearsal import bank
+from bot.practice import bank
 from bot.services import free_port
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, TrainingQuestion

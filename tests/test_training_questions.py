@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.rehearsal import bank
+from bot.practice import bank
 from bot.store.db import session_scope
 from bot.training import questions
 from bot.training.export import export
@@ -126,7 +126,7 @@ def test_the_export_is_the_banks_own_format_and_the_repository_bank_reads_it(
               in_practice=False)  # fmt: skip
         *_, written = export(db, tmp_path)
         live = questions.current(db)
-    assert written == tmp_path / "bot" / "data" / "trainer" / "rehearsal.yml"
+    assert written == tmp_path / "bot" / "data" / "trainer" / "practice.yml"
     items = yaml.safe_load(written.read_text())["questions"]
     assert [item["id"] for item in items] == [
         "support_now",

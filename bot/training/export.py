@@ -7,7 +7,7 @@ the answers they reworded (bot.training.answers) to `data/trainer/responses.yml`
 the stories trainers wrote (bot.training.stories) to
 `tests/test_trainer_stories.yml`, which `make test` runs with the other test
 stories, and the practice questions they changed or added
-(bot.training.questions) to `bot/data/trainer/rehearsal.yml`, which the
+(bot.training.questions) to `bot/data/trainer/practice.yml`, which the
 repository's question bank lays over the project's. Written whole each time,
 so the files always equal the database: `git diff` shows a developer exactly
 what trainers changed since the last commit.
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.config import PROJECT_ROOT
-from bot.rehearsal.bank import TRAINER_FILE
+from bot.practice.bank import TRAINER_FILE
 from bot.store.models import TrainingExample
 from bot.training import answers, questions, stories
 

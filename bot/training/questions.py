@@ -9,7 +9,7 @@ of the model: the action server reads them from here (`live_bank`) when a round
 starts and at each question, so a change reaches the next round without a
 publish. A change that would leave some job in some setting with no question
 after the first is refused. `bot training export` writes the questions in force
-to bot/data/trainer/rehearsal.yml, in the bank's own format.
+to bot/data/trainer/practice.yml, in the bank's own format.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.parts import PARTS
-from bot.rehearsal import bank
-from bot.rehearsal.bank import ANY, Question
+from bot.practice import bank
+from bot.practice.bank import ANY, Question
 from bot.store.db import session_scope
 from bot.store.models import TrainingQuestion
 from bot.training import versions
@@ -37,7 +37,7 @@ MAX_COVERS = 300
 HEADER = (
     "# Written by `bot training export` from the practice questions trainers changed\n"
     "# or added (the training_questions table), in the format of\n"
-    "# bot/data/rehearsal.yml, whose questions these take the place of by id.\n"
+    "# bot/data/practice.yml, whose questions these take the place of by id.\n"
     "# Change them on the staff pages, not here: the next export writes this file again.\n"
 )
 

@@ -11,8 +11,8 @@ from multidict import MultiDictProxy
 from sqlalchemy.orm import Session
 
 from bot.parts import TITLES
-from bot.rehearsal import bank
-from bot.rehearsal.bank import ANY, Question
+from bot.practice import bank
+from bot.practice.bank import ANY, Question
 from bot.review import audit
 from bot.store.models import as_utc
 from bot.training import questions

@@ -1,10 +1,10 @@
-"""The practice question bank (bot/data/rehearsal.yml): jobs, settings, questions,
+"""The practice question bank (bot/data/practice.yml): jobs, settings, questions,
 and which questions a round asks.
 
 Trainers change questions and add new ones from the staff pages; a running site
 keeps those changes in its database (bot.training.questions), and the action
 server asks from the project's questions with them laid over (`merged`). `bot
-training export` writes them to bot/data/trainer/rehearsal.yml; committed there,
+training export` writes them to bot/data/trainer/practice.yml; committed there,
 they are part of the repository's bank (`questions`), which the tests check.
 """
 
@@ -22,8 +22,8 @@ import yaml
 from bot.parts import PARTS
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DATA_FILE = DATA_DIR / "rehearsal.yml"
-TRAINER_FILE = DATA_DIR / "trainer" / "rehearsal.yml"
+DATA_FILE = DATA_DIR / "practice.yml"
+TRAINER_FILE = DATA_DIR / "trainer" / "practice.yml"
 ANY = "any"
 
 
@@ -88,7 +88,7 @@ def project_questions() -> tuple[Question, ...]:
 @lru_cache(maxsize=1)
 def questions() -> tuple[Question, ...]:
     """The repository's bank: the project's questions with the trainers' committed
-    changes (bot/data/trainer/rehearsal.yml, if there is one) laid over."""
+    changes (bot/data/trainer/practice.yml, if there is one) laid over."""
     changes: list[Question] = []
     if TRAINER_FILE.exists():
         written = yaml.safe_load(TRAINER_FILE.read_text(encoding="utf-8")) or {}

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from bot.commands import as_sent
-from bot.rehearsal.bank import (
+from bot.practice.bank import (
     ANY,
     bank,
     jobs,
@@ -22,8 +22,8 @@ from bot.rehearsal.bank import (
     round_questions,
     settings,
 )
-from bot.rehearsal.bank import problems as bank_problems
-from bot.rehearsal.score import score_answer, summarise, summary_text
+from bot.practice.bank import problems as bank_problems
+from bot.practice.score import score_answer, summarise, summary_text
 
 JOBS = ["retail", "warehouse", "construction", "hospitality", "care", "office", "driving"]
 SETTINGS = ["application", "interview", "dbs"]
@@ -226,7 +226,7 @@ def test_every_button_reads_back_as_its_job_or_setting(domain: dict) -> None:
 
 
 def test_the_repository_bank_leaves_no_job_in_any_setting_without_questions() -> None:
-    """The same check a trainer's change must pass (bot.rehearsal.bank.problems), on
+    """The same check a trainer's change must pass (bot.practice.bank.problems), on
     the project's questions with any committed trainer changes laid over."""
     assert bank_problems(questions()) == []
 

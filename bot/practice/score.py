@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.coaching import feedback, shared_coach
-from bot.rehearsal.bank import bank
+from bot.practice.bank import bank
 from bot.statement import word_count
 
 
