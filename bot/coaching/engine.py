@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Any
 
 from spacy.tokens import Span
 
@@ -233,3 +234,11 @@ def _same_phrase(one: Finding, other: Finding) -> bool:
 def shared_coach() -> Coach:
     """One engine per process, loaded on first use."""
     return Coach()
+
+
+def notes_shown(findings: list[dict[str, Any]]) -> list[Finding]:
+    """What the chat said about a part, from the findings kept with it: its strength
+    and its suggestions, as `feedback` chose them (the panel and the review page
+    show these)."""
+    strength, suggestions = feedback([Finding(**f) for f in findings])
+    return ([strength] if strength else []) + suggestions

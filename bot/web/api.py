@@ -17,7 +17,7 @@ import yaml
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.coaching.engine import Finding, feedback
+from bot.coaching.engine import notes_shown
 from bot.commands import as_text, is_command
 from bot.logsafe import failure
 from bot.parts import PARTS, TITLES
@@ -253,10 +253,8 @@ async def download_approved(request: web.Request) -> web.Response:
 
 
 def _notes(findings: list[dict]) -> list[dict]:
-    """What the chat said about a part: its strength and up to three suggestions."""
-    strength, suggestions = feedback([Finding(**f) for f in findings])
-    chosen = ([strength] if strength else []) + suggestions
-    return [{"kind": f.kind, "message": f.message} for f in chosen]
+    """What the chat said about a part, for the panel."""
+    return [{"kind": f.kind, "message": f.message} for f in notes_shown(findings)]
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from urllib.parse import urlencode
 
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.coaching.engine import Finding, feedback
+from bot.coaching.engine import notes_shown
 from bot.parts import PARTS, TITLES
 from bot.review import caseload, decisions, overview
 from bot.review.audit import record
@@ -42,6 +43,11 @@ def db_of(request: web.Request) -> AbstractContextManager[Session]:
 
 def staff_page(staff: Staff, title: str, content_html: str, status: int = 200) -> web.Response:
     return page(title, "staff/page", status=status, nav_html=nav(staff), content_html=content_html)
+
+
+def label(state: Enum) -> str:
+    """A status or decision as the staff pages write it in a sentence: "changes requested"."""
+    return str(state.value).replace("_", " ")
 
 
 def when(moment: datetime) -> str:
@@ -280,7 +286,7 @@ def _newer_waiting(key: ConversationKey, versions, shown) -> str:
         return ""
     return (
         f'<p class="notice"><a href="/staff/candidates/{key.id}?v={waiting.number}">A newer '
-        f"version ({waiting.number}, {e(waiting.status.value.replace('_', ' '))}) is here</a>.</p>"
+        f"version ({waiting.number}, {e(label(waiting.status))}) is here</a>.</p>"
     )
 
 
@@ -289,7 +295,7 @@ def _version_block(
 ) -> str:
     comments = decisions.comments_on(db, version)
     earlier = decisions.earlier_comments(db, version)
-    status = version.status.value.replace("_", " ")
+    status = label(version.status)
     out = [
         f'<section aria-labelledby="v-h"><h2 id="v-h">Version {version.number} '
         f"({e(status)}, {when(version.created_at)})</h2>"
@@ -334,12 +340,12 @@ def _earlier(found: tuple[int, list] | None) -> str:
 
 
 def _notes(findings: list[dict]) -> str:
-    strength, suggestions = feedback([Finding(**f) for f in findings])
-    chosen = ([strength] if strength else []) + suggestions
+    """What the chat said about a part, as the review page lists it."""
+    chosen = notes_shown(findings)
     if not chosen:
         return ""
-    items = "".join(f'<li class="{f.kind}">{e(f.message)}</li>' for f in chosen)
-    return f'<p class="notes-h">Coaching notes the candidate saw:</p><ul class="notes">{items}</ul>'
+    items = "".join(render("staff/note", kind=f.kind, message=f.message) for f in chosen)
+    return render("staff/notes", items_html=items)
 
 
 def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, acted: Acted) -> str:
@@ -348,7 +354,7 @@ def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, a
     if status == "approved":
         return render("staff/approved", key_id=key.id, version=version.number, done_html=done)
     if status != "submitted":
-        return render("staff/no_decision", status=status.replace("_", " "), done_html=done)
+        return render("staff/no_decision", status=label(version.status), done_html=done)
     # Approving cannot be undone: the button asks first, naming the version.
     approve = "staff/confirm_approve" if acted.confirm_approve else "staff/approve_button"
     return render(
@@ -366,12 +372,12 @@ def _history(db: Session, key: ConversationKey, versions, shown) -> str:
         review = reviews.get(version.id)
         said = ""
         if review:
-            said = f" – {e(review.decision.value.replace('_', ' '))} by {e(review.reviewer.email)}"
+            said = f" – {e(label(review.decision))} by {e(review.reviewer.email)}"
             said += f": “{e(review.message)}”" if review.message else ""
         current = ' aria-current="page"' if version.id == shown.id else ""
         rows.append(
             f'<li><a href="/staff/candidates/{key.id}?v={version.number}"{current}>Version '
-            f"{version.number}</a> ({e(version.status.value.replace('_', ' '))}, "
+            f"{version.number}</a> ({e(label(version.status))}, "
             f"{when(version.created_at)}){said}</li>"
         )
     return (
