@@ -11,7 +11,7 @@ from bot.review import accounts, audit
 from bot.store.db import session_scope
 from bot.store.models import Account, AuditEvent, Role
 from bot.web import keys
-from bot.web.pages import notice_html, redirect, render
+from bot.web.pages import db_of, notice_html, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, require, row_id
 from bot.web.staff_pages import e, staff_page, when
 
@@ -20,7 +20,7 @@ AUDIT_PAGE = 200
 
 async def accounts_page(request: web.Request, notice: str = "", status: int = 200):
     staff = await require(request, Role.ADMIN)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         everyone = db.scalars(select(Account).order_by(Account.email)).all()
         rows = "".join(_account_row(staff, account) for account in everyone)
     content = render(
@@ -74,7 +74,7 @@ async def set_active(request: web.Request) -> web.Response:
         raise web.HTTPBadRequest(text="Say yes or no.")
     if account_id == staff.account_id:
         return await accounts_page(request, "You cannot disable your own account.", 400)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         account = db.get(Account, account_id)
         if account is None:
             raise web.HTTPNotFound()
@@ -95,7 +95,7 @@ def _page_number(request: web.Request) -> int:
 async def audit_page(request: web.Request) -> web.Response:
     staff = await require(request, Role.ADMIN)
     number = _page_number(request)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         events = audit.recent(db, AUDIT_PAGE, (number - 1) * AUDIT_PAGE)
         rows = "".join(_audit_row(event) for event in events)
         audit.record(db, staff.email, "audit_viewed", page=number)
@@ -114,7 +114,7 @@ def _audit_row(event: AuditEvent) -> str:
 
 async def audit_csv(request: web.Request) -> web.Response:
     staff = await require(request, Role.ADMIN)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         audit.record(db, staff.email, "audit_exported")
         db.flush()
         text = audit.as_csv(audit.recent(db, limit=1_000_000))

@@ -7,11 +7,13 @@ every value put into a page is HTML-escaped first.
 from __future__ import annotations
 
 import html
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from bot.store import access
 from bot.store.db import session_scope
@@ -36,6 +38,12 @@ def render(template: str, **values: object) -> str:
         for k, v in values.items()
     }
     return _template(template).substitute(safe)
+
+
+def db_of(request: web.Request) -> AbstractContextManager[Session]:
+    """A session on the app's database, committed when the block ends: how every
+    page opens the database."""
+    return session_scope(request.app[keys.CONFIG].database_url)
 
 
 def page(title: str, body_template: str, status: int = 200, **values: object) -> web.Response:

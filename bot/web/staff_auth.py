@@ -24,7 +24,7 @@ from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
 from bot.web.limits import retry_after
-from bot.web.pages import message_page, notice_html, page, redirect, render
+from bot.web.pages import db_of, message_page, notice_html, page, redirect, render
 from bot.web.security import client_of, read_form
 
 COOKIE = "staff_session"
@@ -52,7 +52,7 @@ def _db_url(request: web.Request) -> str:
 
 
 async def signed_in(request: web.Request) -> Staff | None:
-    with session_scope(_db_url(request)) as db:
+    with db_of(request) as db:
         found = accounts.find_staff_session(db, request.cookies.get(COOKIE))
         if found is None:
             return None
@@ -175,7 +175,7 @@ def _check_login(url: str, email: str, password: str, client: str) -> str:
 async def log_out(request: web.Request) -> web.Response:
     staff = await require(request)
     await form_of(request, staff)
-    with session_scope(_db_url(request)) as db:
+    with db_of(request) as db:
         accounts.end_staff_session(db, request.cookies.get(COOKIE))
         record(db, staff.email, "logged_out")
     response = message_page(200, "Signed out", "You have signed out.")

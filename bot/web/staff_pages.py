@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -23,22 +22,16 @@ from bot.review import caseload, decisions, overview
 from bot.review.audit import record
 from bot.review.diff import part_change
 from bot.store.conversations import first_message_times
-from bot.store.db import session_scope
 from bot.store.drafts import find_candidate
 from bot.store.flags import flags_for
 from bot.store.models import ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
 from bot.web.downloads import exported
-from bot.web.pages import notice_html, page, redirect, render
+from bot.web.pages import db_of, notice_html, page, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require, row_id
 
 e = html.escape
 REVIEWERS = (Role.CASEWORKER, Role.ADMIN)
-
-
-def db_of(request: web.Request) -> AbstractContextManager[Session]:
-    """A session on the app's database, committed when the block ends."""
-    return session_scope(request.app[keys.CONFIG].database_url)
 
 
 def staff_page(staff: Staff, title: str, content_html: str, status: int = 200) -> web.Response:

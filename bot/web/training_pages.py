@@ -29,9 +29,9 @@ from bot.store.models import (
 from bot.training import answers, intents, jobs, published, stories, teaching, versions
 from bot.training.struggles import Group, queue
 from bot.web import keys
-from bot.web.pages import notice_html, redirect, render
+from bot.web.pages import db_of, notice_html, redirect, render
 from bot.web.staff_auth import Staff, field, form_of, require, row_id
-from bot.web.staff_pages import db_of, staff_page, when
+from bot.web.staff_pages import staff_page, when
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 # How each kind of struggle is named on the page.
