@@ -24,7 +24,7 @@ from bot.review.diff import part_change
 from bot.store.conversations import first_message_times
 from bot.store.drafts import find_candidate
 from bot.store.flags import flags_for
-from bot.store.models import ConversationKey, Role, StatementVersion, VersionStatus
+from bot.store.models import Candidate, ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
 from bot.web.downloads import exported
 from bot.web.pages import db_of, notice_html, page, redirect, render
@@ -78,10 +78,7 @@ async def show_caseload(request: web.Request, notice: str = "", status: int = 20
     with db_of(request) as db:
         cases = caseload.caseload(db, account_of(db, staff), search, wanted)
         record(db, staff.email, "caseload_viewed", shown=len(cases))
-    options = "".join(
-        f'<option value="{k}"{" selected" if k == wanted else ""}>{e(v)}</option>'
-        for k, v in [("", "Any status"), *caseload.STATUSES.items()]
-    )
+    options = options_html([("", "Any status"), *caseload.STATUSES.items()], wanted)
     content = render(
         "staff/caseload", notice_html=notice_html(notice), search=search,
         options_html=options,
@@ -92,34 +89,30 @@ async def show_caseload(request: web.Request, notice: str = "", status: int = 20
 
 
 def _caseload_table(cases: list[caseload.Case], with_caseworker: bool) -> str:
+    """The caseload; on a phone each row is a block of labelled lines (style.css)."""
     if not cases:
-        return "<p>No candidates match.</p>"
-    heads = ["Name", "Status", "Added", "Last activity", "Safety"] + (
-        ["Caseworker"] if with_caseworker else []
-    )
-    rows = []
-    for case in cases:
-        flag = f"<strong>Safety flag</strong> ({case.safety_flags})" if case.safety_flags else ""
-        cells = [
-            # The number tells two candidates of one name apart.
-            f'<a href="/staff/candidates/{case.key_id}">{e(case.name)}</a> '
-            f'<small class="ref">no. {case.key_id}</small>',
-            e(case.status_label),
-            when(case.added),
-            when(case.last_activity),
-            flag,
-        ] + ([e(case.caseworker)] if with_caseworker else [])
-        rows.append(
-            "<tr>"
-            + "".join(f'<td data-label="{h}">{c}</td>' for h, c in zip(heads, cells, strict=True))
-            + "</tr>"
+        return render("staff/empty", text="No candidates match.")
+    heads = ["Name", "Status", "Added", "Last activity", "Safety"]
+    heads += ["Caseworker"] if with_caseworker else []
+    rows = "".join(
+        render(
+            "staff/case_row",
+            key_id=case.key_id,  # the number tells two candidates of one name apart
+            name=case.name,
+            status=case.status_label,
+            added=when(case.added),
+            last_activity=when(case.last_activity),
+            flag_html=render("staff/case_flag", count=case.safety_flags)
+            if case.safety_flags
+            else "",
+            caseworker_html=render("staff/case_caseworker", caseworker=case.caseworker)
+            if with_caseworker
+            else "",
         )
-    head = "".join(f"<th>{h}</th>" for h in heads)
-    body = "".join(rows)
-    # "stack": on a phone each row is a block of labelled lines (style.css).
-    return (
-        f'<table class="caseload stack"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        for case in cases
     )
+    head = "".join(render("staff/case_head", head=h) for h in heads)
+    return render("staff/case_table", heads_html=head, rows_html=rows)
 
 
 async def create_candidate(request: web.Request) -> web.Response:
@@ -237,10 +230,9 @@ async def show_candidate(
             db, staff.email, "candidate_viewed", candidate.id if candidate else None,
             invite=key.id, version=shown.number if shown else None,
         )  # fmt: skip
-        content = [notice_html, f"<h1>{e(key.name or '(no name)')}</h1>"]
-        content.append(_summary(db, key, candidate, versions))
+        content = [notice_html, _summary(db, key, candidate)]
         if shown is None:
-            content.append("<p>Nothing written yet.</p>")
+            content.append(render("staff/nothing_written"))
         else:
             content.append(_newer_waiting(key, versions, shown))
             content.append(_version_block(db, staff, key, shown, kept or {}, acted or Acted()))
@@ -250,25 +242,22 @@ async def show_candidate(
     return staff_page(staff, key.name or "Candidate", "\n".join(content), status=status)
 
 
-def _summary(db: Session, key: ConversationKey, candidate, versions) -> str:
+def _summary(db: Session, key: ConversationKey, candidate: Candidate | None) -> str:
+    """The candidate's name, status, safety flags and practice rounds."""
     status = caseload.status_of(caseload.latest_version(candidate))
     flags = flags_for(db, key.sender_id)
-    flag_html = (
-        '<p class="notice"><strong>Safety flag:</strong> the safety check fired '
-        + ", ".join(when(f) for f in flags)
-        + ". Please follow up.</p>"
-        if flags
-        else ""
-    )
     rounds = candidate.practice_rounds if candidate else []
-    practice = (
-        f"<p>Practice rounds with an employer: {len(rounds)}"
-        + (f" (last: {e(rounds[-1].job)}, {e(rounds[-1].setting)})" if rounds else "")
-        + "</p>"
-    )
-    return (
-        f'<p>Status: <strong class="status">{e(caseload.STATUSES[status])}</strong></p>'
-        f"{flag_html}{practice}"
+    return render(
+        "staff/summary",
+        name=key.name or "(no name)",
+        status=caseload.STATUSES[status],
+        flags_html=render("staff/safety_flags", when=", ".join(when(f) for f in flags))
+        if flags
+        else "",
+        rounds=len(rounds),
+        last_round_html=render("staff/last_round", job=rounds[-1].job, setting=rounds[-1].setting)
+        if rounds
+        else "",
     )
 
 
@@ -277,9 +266,8 @@ def _newer_waiting(key: ConversationKey, versions, shown) -> str:
     waiting = decisions.version_under_review(versions)
     if waiting is None or waiting.id == shown.id or waiting.number < shown.number:
         return ""
-    return (
-        f'<p class="notice"><a href="/staff/candidates/{key.id}?v={waiting.number}">A newer '
-        f"version ({waiting.number}, {e(label(waiting.status))}) is here</a>.</p>"
+    return render(
+        "staff/newer_waiting", key_id=key.id, number=waiting.number, status=label(waiting.status)
     )
 
 
@@ -288,36 +276,41 @@ def _version_block(
 ) -> str:
     comments = decisions.comments_on(db, version)
     earlier = decisions.earlier_comments(db, version)
-    status = label(version.status)
-    out = [
-        f'<section aria-labelledby="v-h"><h2 id="v-h">Version {version.number} '
-        f"({e(status)}, {when(version.created_at)})</h2>"
-    ]
-    for part in PARTS:
-        said = "".join(
-            f"<li>{e(c.body)} <small>({e(c.author.email)}, {when(c.created_at)})</small></li>"
-            for c in comments.get(part, [])
+    parts = "".join(
+        render(
+            "staff/part",
+            part=part,
+            title=TITLES[part],
+            key_id=key.id,
+            text_html=e(getattr(version, part)) or "<em>(empty)</em>",
+            notes_html=_notes((version.findings or {}).get(part) or []),
+            earlier_html=_earlier(earlier.get(part)),
+            comments_html=render("staff/comments", items_html=_comment_items(comments[part]))
+            if comments.get(part)
+            else "",
+            csrf=staff.csrf_token,
+            version=version.number,
+            max_comment=decisions.MAX_COMMENT,
+            draft=kept.get(part, ""),
+            done_html=acted.said(version.number, part),
         )
-        out.append(
-            render(
-                "staff/part",
-                part=part,
-                title=TITLES[part],
-                key_id=key.id,
-                text_html=e(getattr(version, part)) or "<em>(empty)</em>",
-                notes_html=_notes((version.findings or {}).get(part) or []),
-                comments_html=f'<h4>Comments</h4><ul class="comments">{said}</ul>' if said else "",
-                earlier_html=_earlier(earlier.get(part)),
-                csrf=staff.csrf_token,
-                version=version.number,
-                max_comment=decisions.MAX_COMMENT,
-                draft=kept.get(part, ""),
-                done_html=acted.said(version.number, part),
-            )
-        )
-    out.append(_decision_forms(staff, key, version, kept.get("message", ""), acted))
-    out.append("</section>")
-    return "".join(out)
+        for part in PARTS
+    )
+    return render(
+        "staff/version",
+        number=version.number,
+        status=label(version.status),
+        created=when(version.created_at),
+        parts_html=parts,
+        decision_html=_decision_forms(staff, key, version, kept.get("message", ""), acted),
+    )
+
+
+def _comment_items(comments: list) -> str:
+    return "".join(
+        render("staff/earlier_comment", body=c.body, who=c.author.email, at=when(c.created_at))
+        for c in comments
+    )
 
 
 def _earlier(found: tuple[int, list] | None) -> str:
@@ -325,11 +318,7 @@ def _earlier(found: tuple[int, list] | None) -> str:
     if found is None:
         return ""
     number, comments = found
-    items = "".join(
-        render("staff/earlier_comment", body=c.body, who=c.author.email, at=when(c.created_at))
-        for c in comments
-    )
-    return render("staff/earlier_comments", version=number, items_html=items)
+    return render("staff/earlier_comments", version=number, items_html=_comment_items(comments))
 
 
 def _notes(findings: list[dict]) -> str:
@@ -365,18 +354,21 @@ def _history(db: Session, key: ConversationKey, versions, shown) -> str:
         review = reviews.get(version.id)
         said = ""
         if review:
-            said = f" – {e(label(review.decision))} by {e(review.reviewer.email)}"
-            said += f": “{e(review.message)}”" if review.message else ""
-        current = ' aria-current="page"' if version.id == shown.id else ""
+            message = f": “{review.message}”" if review.message else ""
+            said = render("staff/review_said", decision=label(review.decision),
+                          reviewer=review.reviewer.email, message=message)  # fmt: skip
         rows.append(
-            f'<li><a href="/staff/candidates/{key.id}?v={version.number}"{current}>Version '
-            f"{version.number}</a> ({e(label(version.status))}, "
-            f"{when(version.created_at)}){said}</li>"
+            render(
+                "staff/history_row",
+                key_id=key.id,
+                number=version.number,
+                current_html=' aria-current="page"' if version.id == shown.id else "",
+                status=label(version.status),
+                created=when(version.created_at),
+                said_html=said,
+            )
         )
-    return (
-        '<section aria-labelledby="h-h"><h2 id="h-h">Version history</h2>'
-        f"<ul>{''.join(rows)}</ul></section>"
-    )
+    return render("staff/history", rows_html="".join(rows))
 
 
 def _compare(request: web.Request, key: ConversationKey, versions) -> str:
@@ -410,10 +402,16 @@ def _compared(title: str, old: str, new: str) -> str:
 
 
 def _version_options(versions, selected: int) -> str:
+    return options_html([(str(v.number), f"Version {v.number}") for v in versions], str(selected))
+
+
+def options_html(choices: list[tuple[str, str]], chosen: str) -> str:
+    """A select's options, the chosen one selected (the value is never HTML)."""
     return "".join(
-        f'<option value="{v.number}"{" selected" if v.number == selected else ""}>'
-        f"Version {v.number}</option>"
-        for v in versions
+        render(
+            "staff/option", value=value, label=text, selected_html=" selected" * (value == chosen)
+        )
+        for value, text in choices
     )
 
 
@@ -513,6 +511,10 @@ def _approved(candidate, number: int | None) -> StatementVersion:
 # --- overview ---------------------------------------------------------------------
 
 
+def _counts(rows: list[tuple[str, int]]) -> str:
+    return "".join(render("staff/count_row", label=name, count=n) for name, n in rows)
+
+
 async def overview_page(request: web.Request) -> web.Response:
     staff = await require(request, *REVIEWERS)
     with db_of(request) as db:
@@ -529,14 +531,14 @@ async def overview_page(request: web.Request) -> web.Response:
         else "no approvals yet"
     )
     top = figures.top_suggestions
-    suggestions = "<p>No coaching suggestions yet.</p>"
+    suggestions = render("staff/empty", text="No coaching suggestions yet.")
     if top:
         suggestions = overview.bar_chart("Coaching suggestions raised most often", top)
-        suggestions += "<ul>" + "".join(f"<li>{e(t)}: {n}</li>" for t, n in top) + "</ul>"
+        suggestions += render("staff/counts", items_html=_counts(top))
     content = render(
         "staff/overview",
         status_chart_html=overview.bar_chart("Candidates by status", [*figures.by_status.items()]),
-        status_list_html="".join(f"<li>{e(k)}: {v}</li>" for k, v in figures.by_status.items()),
+        status_list_html=_counts([*figures.by_status.items()]),
         median=median, suggestions_html=suggestions,
     )  # fmt: skip
     return staff_page(staff, "Overview", content)

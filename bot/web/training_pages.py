@@ -31,7 +31,7 @@ from bot.training.struggles import Group, queue
 from bot.web import keys
 from bot.web.pages import db_of, notice_html, redirect, render
 from bot.web.staff_auth import Staff, field, form_of, require, row_id
-from bot.web.staff_pages import staff_page, when
+from bot.web.staff_pages import options_html, staff_page, when
 
 TRAINERS = (Role.TRAINER, Role.ADMIN)
 # How each kind of struggle is named on the page.
@@ -435,17 +435,8 @@ def _turn_fields(number: int, turn: stories.Turn) -> str:
         optional="" if number == 1 else " (if the story goes on)",
         text=turn.text,
         max_text=stories.MAX_TEXT,
-        intent_options_html=_options(meanings, turn.intent),
-        reply_options_html=_options(answers, turn.reply),
-    )
-
-
-def _options(choices: list[tuple[str, str]], chosen: str) -> str:
-    return "".join(
-        render(
-            "staff/option", value=value, label=label, selected_html=" selected" * (value == chosen)
-        )
-        for value, label in choices
+        intent_options_html=options_html(meanings, turn.intent),
+        reply_options_html=options_html(answers, turn.reply),
     )
 
 
