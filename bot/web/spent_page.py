@@ -33,44 +33,28 @@ def _field(form: Any, name: str) -> str:
     return str(form.get(name) or "").strip()[:100]
 
 
-def _select(
-    name: str, label: str, options: list[tuple[str, str]], chosen: str, hide_label: bool = False
-) -> str:
-    items = "".join(
-        f'<option value="{html.escape(v)}"{" selected" if v == chosen else ""}>'
-        f"{html.escape(t)}</option>"
-        for v, t in options
-    )
-    hidden = ' class="visually-hidden"' if hide_label else ""
-    return (
-        f'<label for="{name}"{hidden}>{label}</label>'
-        f'<select id="{name}" name="{name}">{items}</select>'
+def _options(choices: list[tuple[str, str]], chosen: str) -> str:
+    return "".join(
+        render("option", value=value, label=text, selected_html=" selected" * (value == chosen))
+        for value, text in choices
     )
 
 
 def _block(i: int, form: Any) -> str:
     """One conviction's fields, filled with what was sent."""
-    n = i + 1
-    outcomes = [("", "Choose...")] + [(o.type, o.label) for o in outcome_options()]
-    units = [(u, u) for u in UNITS]
-    under = " checked" if _field(form, f"under_18_{i}") else ""
-    indefinite = " checked" if _field(form, f"indefinite_{i}") else ""
-    return f"""<fieldset>
-<legend>Conviction or caution {n}{" (optional)" if i else ""}</legend>
-<label for="date_{i}">Date of conviction or caution</label>
-<input type="date" id="date_{i}" name="date_{i}" value="{html.escape(_field(form, f"date_{i}"))}">
-<label class="check"><input type="checkbox" name="under_18_{i}" value="yes"{under}>
-Under 18 on that date</label>
-{_select(f"outcome_{i}", "What they got", outcomes, _field(form, f"outcome_{i}"))}
-<label for="amount_{i}">Length (if it had one)</label>
-<div class="length">
-<input type="number" min="1" max="1200" id="amount_{i}" name="amount_{i}"
- value="{html.escape(_field(form, f"amount_{i}"))}" aria-label="Length, number">
-<div>{_select(f"unit_{i}", "Unit", units, _field(form, f"unit_{i}") or "months", True)}</div>
-</div>
-<label class="check"><input type="checkbox" name="indefinite_{i}" value="yes"{indefinite}>
-Made "until further order" (no end date)</label>
-</fieldset>"""
+    outcomes = [("", "Choose..."), *((o.type, o.label) for o in outcome_options())]
+    return render(
+        "spent_block",
+        i=i,
+        number=i + 1,
+        optional=" (optional)" if i else "",
+        date=_field(form, f"date_{i}"),
+        under_checked_html=" checked" * bool(_field(form, f"under_18_{i}")),
+        outcome_options_html=_options(outcomes, _field(form, f"outcome_{i}")),
+        amount=_field(form, f"amount_{i}"),
+        unit_options_html=_options([(u, u) for u in UNITS], _field(form, f"unit_{i}") or "months"),
+        indefinite_checked_html=" checked" * bool(_field(form, f"indefinite_{i}")),
+    )
 
 
 def _shown(form: Any) -> int:
@@ -84,16 +68,11 @@ def _shown(form: Any) -> int:
 
 def _form_html(form: Any) -> str:
     shown = _shown(form)
-    blocks = "".join(_block(i, form) for i in range(shown))
-    more = (
-        '<button type="submit" name="add" value="1" formnovalidate>Add another conviction</button> '
-        if shown < BLOCKS
-        else ""
-    )
-    return (
-        '<form method="post" action="/spent" class="spent-form">'
-        f'<input type="hidden" name="blocks" value="{shown}">{blocks}'
-        f'<p>{more}<button type="submit" class="primary">Check</button></p></form>'
+    return render(
+        "spent_form",
+        shown=shown,
+        blocks_html="".join(_block(i, form) for i in range(shown)),
+        more_html=render("spent_more") if shown < BLOCKS else "",
     )
 
 
@@ -103,7 +82,7 @@ def linked(text: str) -> str:
     out = html.escape(text)
     for name, href in sorted(vocabulary()["links"].items(), key=lambda item: -len(item[0])):
         shown = html.escape(name)
-        out = out.replace(shown, f'<a href="{html.escape(href)}">{shown}</a>', 1)
+        out = out.replace(shown, render("link", href=href, text=name), 1)
     return out
 
 
@@ -183,7 +162,6 @@ async def spent_check(request: web.Request) -> web.Response:
         )
         status = 200
     except InputError as error:
-        message = html.escape(_friendly(error, blocks))
-        result = f'<div class="notice" role="alert"><p>Please check: {message}</p></div>'
+        result = render("spent_problem", message=_friendly(error, blocks))
         status = 400
     return _page(form, result, status)
