@@ -9,9 +9,12 @@ intent on neither fails here until someone decides.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
+
+from bot.parts import TITLES
 
 # Intents Rasa has of its own, which a list may name without the domain doing so.
 RASA_INTENTS = {"back", "out_of_scope", "restart", "session_start"}
@@ -73,3 +76,16 @@ def test_every_intent_is_either_not_an_answer_or_allowed_as_one(domain: dict, fo
     assert not_answers & allowed == set()
     assert not_answers - intents <= RASA_INTENTS  # no list names an intent that is gone
     assert allowed <= intents
+
+
+def test_a_button_that_names_a_part_uses_its_one_title(domain: dict) -> None:
+    """A part has one name everywhere: the chat's buttons say bot.parts.TITLES."""
+    named = 0
+    for variants in domain["responses"].values():
+        for variant in variants:
+            for button in variant.get("buttons") or []:
+                part = re.search(r'"part": "([a-z_]+)"', button["payload"])
+                if part and button["payload"].startswith("/go_back"):
+                    assert button["title"] == TITLES[part.group(1)], button
+                    named += 1
+    assert named >= len(TITLES)
