@@ -13,7 +13,7 @@ from bot.store.models import Account, AuditEvent, Role
 from bot.web import keys
 from bot.web.pages import db_of, notice_html, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, require, row_id
-from bot.web.staff_pages import e, staff_page, when
+from bot.web.staff_pages import options_html, staff_page, when
 
 AUDIT_PAGE = 200
 
@@ -26,7 +26,7 @@ async def accounts_page(request: web.Request, notice: str = "", status: int = 20
     content = render(
         "staff/accounts", rows_html=rows, csrf=staff.csrf_token,
         notice_html=notice_html(notice),
-        roles_html="".join(f'<option value="{r.value}">{r.value}</option>' for r in Role),
+        roles_html=options_html([(r.value, r.value) for r in Role], ""),
         min_password=accounts.MIN_PASSWORD,
     )  # fmt: skip
     return staff_page(staff, "Accounts", content, status=status)
@@ -41,9 +41,11 @@ def _account_row(staff: Staff, account: Account) -> str:
             value="no" if account.active else "yes", email=account.email,
             label="Disable" if account.active else "Enable",
         )  # fmt: skip
-    cells = [e(account.email), account.role.value, "active" if account.active else "disabled"]
-    cells += [when(account.created_at), toggle]
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    return render(
+        "staff/account_row", email=account.email, role=account.role.value,
+        state="active" if account.active else "disabled", created=when(account.created_at),
+        toggle_html=toggle,
+    )  # fmt: skip
 
 
 async def add_account(request: web.Request) -> web.Response:
@@ -101,15 +103,17 @@ async def audit_page(request: web.Request) -> web.Response:
         audit.record(db, staff.email, "audit_viewed", page=number)
     more = ""
     if len(events) == AUDIT_PAGE:
-        more = f'<p><a href="/staff/audit?page={number + 1}">Older events</a></p>'
+        more = render("staff/older", page=number + 1)
     content = render("staff/audit", rows_html=rows, more_html=more)
     return staff_page(staff, "Audit log", content)
 
 
 def _audit_row(event: AuditEvent) -> str:
     detail = "; ".join(f"{k}={v}" for k, v in sorted((event.detail or {}).items()))
-    cells = [when(event.at), e(event.actor), e(event.action), event.candidate_id or "", e(detail)]
-    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+    return render(
+        "staff/audit_row", at=when(event.at), actor=event.actor, action=event.action,
+        candidate=event.candidate_id or "", detail=detail,
+    )  # fmt: skip
 
 
 async def audit_csv(request: web.Request) -> web.Response:

@@ -231,7 +231,7 @@ def nav(staff: Staff) -> str:
     if staff.role == Role.ADMIN:
         links += [("/staff/accounts", "Accounts"), ("/staff/audit", "Audit log")]
     links.append(("/staff/password", "Change password"))
-    items = "".join(f'<li><a href="{href}">{label}</a></li>' for href, label in links)
+    items = "".join(render("staff/nav_link", href=href, label=label) for href, label in links)
     return render(
         "staff/nav", links_html=items, email=staff.email, role=staff.role.value,
         csrf=staff.csrf_token,
