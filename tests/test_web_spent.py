@@ -41,12 +41,16 @@ async def test_the_form_page_starts_with_one_conviction_and_adds_more_without_ja
     assert "Conviction or caution 5 (optional)" in text and "Add another conviction" not in text
 
 
+# Two convictions, the second dragging the first (both spent on 10 December 2019).
+DRAGGED = {
+    "date_0": "2017-01-25", "outcome_0": "conditional_discharge", "amount_0": "2",
+    "unit_0": "years",
+    "date_1": "2018-12-10", "outcome_1": "community_order", "amount_1": "12", "unit_1": "months",
+}  # fmt: skip
+
+
 async def test_each_answer_opens_with_a_verdict_and_the_helplines_are_links(client):
-    status, text = await check(
-        client,
-        date_0="2017-01-25", outcome_0="conditional_discharge", amount_0="2", unit_0="years",
-        date_1="2018-12-10", outcome_1="community_order", amount_1="12", unit_1="months",
-    )  # fmt: skip
+    status, text = await check(client, **DRAGGED)
     assert status == 200
     assert (
         text.count(
@@ -62,11 +66,7 @@ async def test_each_answer_opens_with_a_verdict_and_the_helplines_are_links(clie
 
 
 async def test_drag_through_gives_the_same_answer_as_the_chat(client):
-    status, text = await check(
-        client,
-        date_0="2017-01-25", outcome_0="conditional_discharge", amount_0="2", unit_0="years",
-        date_1="2018-12-10", outcome_1="community_order", amount_1="12", unit_1="months",
-    )  # fmt: skip
+    status, text = await check(client, **DRAGGED)
     assert status == 200
     assert text.count("spent already (since 10 December 2019)") == 2
     assert "drag-through" in text and "not legal advice" in text
