@@ -261,8 +261,11 @@ class ConsentTrackerStore(SQLTrackerStore):
     # --- the TrackerStore interface -----------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:
         if consented(tracker):
-            self.unsaved.drop(tracker.sender_id)
+            # Saved first, then the unsaved copy dropped: if the database cannot
+            # take the turn (a restart), the turn fails and is sent again, and the
+            # chat so far is still there to carry on from.
             await super().save(tracker)
+            self.unsaved.drop(tracker.sender_id)
             setattr(tracker, STORED, len(tracker.events))
             if recent_turns.too_long(tracker):
                 self._checkpoint(tracker)
