@@ -10,10 +10,14 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import PROJECT_ROOT, VAR_DIR, settings
 from bot.logsafe import PRIVATE_UMASK, make_private
 from bot.parts import PARTS
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep `bot --help` quick
+    from sqlalchemy.orm import Session
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -144,7 +148,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 DEMO_CASEWORKER = "demo.caseworker@example.org"
 
 
-def demo_caseworker(session) -> str:
+def demo_caseworker(session: Session) -> str:
     """The demo caseworker account `make run` signs in with; a fresh random password
     on every start (shown once), so an old printed password stops working."""
     import secrets

@@ -8,6 +8,7 @@ refuses any later change); the candidate's next edit is a new draft.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,7 +72,7 @@ def versions_of(statement: Statement) -> list[StatementVersion]:
     return [v for v in statement.versions if any(getattr(v, p).strip() for p in PARTS)]
 
 
-def version_under_review(versions: list[StatementVersion]) -> StatementVersion | None:
+def version_under_review(versions: Sequence[StatementVersion]) -> StatementVersion | None:
     """What the review page opens on: the newest version sent for review (or decided),
     else the newest version."""
     for version in reversed(versions):
@@ -105,7 +106,7 @@ def earlier_comments(
     return found
 
 
-def reviews_of(session: Session, versions: list[StatementVersion]) -> list[Review]:
+def reviews_of(session: Session, versions: Sequence[StatementVersion]) -> list[Review]:
     return list(
         session.scalars(
             select(Review)

@@ -13,7 +13,19 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, delete, func, select
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    select,
+)
 
 from bot.config import settings
 from bot.store.db import engine_for
@@ -32,7 +44,7 @@ EVENTS = Table(
 )
 
 
-def _engine(url: str | None):
+def _engine(url: str | None) -> Engine:
     return engine_for(url or settings().tracker_store_url)
 
 
@@ -42,9 +54,8 @@ def count_events(sender_id: str, url: str | None = None) -> int:
     with engine.connect() as conn:
         if not engine.dialect.has_table(conn, "events"):
             return 0
-        return conn.scalar(
-            select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)
-        )
+        count = select(func.count()).select_from(EVENTS).where(EVENTS.c.sender_id == sender_id)
+        return conn.scalar(count) or 0
 
 
 # User messages that are the page's own commands, not something the candidate said.

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.review.accounts import LOCKOUT, STAFF_SESSION_IDLE
@@ -30,6 +30,7 @@ from bot.store import conversations
 from bot.store.access import SESSION_IDLE
 from bot.store.db import forget_deleted, session_scope
 from bot.store.models import (
+    Base,
     Candidate,
     ConversationKey,
     KeyKind,
@@ -61,7 +62,7 @@ class Retention:
         )
 
 
-def _last_used(key: type[ConversationKey] = ConversationKey):
+def _last_used(key: type[ConversationKey] = ConversationKey) -> ColumnElement[datetime]:
     return func.coalesce(key.last_used_at, key.created_at)
 
 
@@ -129,10 +130,12 @@ def purge(
     return counts
 
 
-def _old_sessions(table, idle: timedelta, keep: timedelta, now: datetime):
+def _old_sessions(
+    table: type[WebSession] | type[StaffSession], idle: timedelta, keep: timedelta, now: datetime
+) -> ColumnElement[bool]:
     """Sessions that ended (expired, or idle past `idle`) more than `keep` ago."""
     return or_(table.expires_at < now - keep, table.last_seen_at < now - idle - keep)
 
 
-def _count(db: Session, table, *where) -> int:
+def _count(db: Session, table: type[Base], *where: ColumnElement[bool]) -> int:
     return db.scalar(select(func.count()).select_from(table).where(*where)) or 0

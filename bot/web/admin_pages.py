@@ -18,7 +18,7 @@ from bot.web.staff_pages import options_html, staff_page, when
 AUDIT_PAGE = 200
 
 
-async def accounts_page(request: web.Request, notice: str = "", status: int = 200):
+async def accounts_page(request: web.Request, notice: str = "", status: int = 200) -> web.Response:
     staff = await require(request, Role.ADMIN)
     with db_of(request) as db:
         everyone = db.scalars(select(Account).order_by(Account.email)).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -160,7 +161,7 @@ async def _warm_up(app: web.Application) -> None:
 PURGE_EVERY = 24 * 60 * 60  # seconds: the retention periods are counted in days
 
 
-async def _daily_purge(app: web.Application):
+async def _daily_purge(app: web.Application) -> AsyncIterator[None]:
     """Delete what is past its keeping time now, then once a day, for the life of the
     app (bot.store.retention; `bot purge` does the same by hand)."""
     config = app[keys.CONFIG]
@@ -183,7 +184,7 @@ async def _daily_purge(app: web.Application):
         await task
 
 
-async def _http_client(app: web.Application):
+async def _http_client(app: web.Application) -> AsyncIterator[None]:
     """One HTTP client for talking to Rasa, for the life of the app."""
     async with aiohttp.ClientSession(timeout=api.RASA_TIMEOUT) as http:
         app[keys.HTTP] = http

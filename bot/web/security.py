@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from multidict import MultiDictProxy
 
 from bot.logsafe import failure
@@ -60,7 +61,7 @@ def wants_json(request: web.Request) -> bool:
 
 
 @web.middleware
-async def security_middleware(request: web.Request, handler):
+async def security_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Refuse cross-site writes; turn every error into a clear message, never a trace."""
     if request.method in UNSAFE_METHODS and request.headers.get("Origin") != own_origin(request):
         response: web.StreamResponse = _error(request, 403, "Cross-site requests are refused.")

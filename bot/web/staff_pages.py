@@ -7,7 +7,7 @@ else's candidate.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -68,7 +68,7 @@ async def caseload_page(request: web.Request) -> web.Response:
     return await show_caseload(request)
 
 
-async def show_caseload(request: web.Request, notice: str = "", status: int = 200):
+async def show_caseload(request: web.Request, notice: str = "", status: int = 200) -> web.Response:
     """The caseload, narrowed by the query's search and status, with a notice if any."""
     staff = await require(request, *REVIEWERS)
     search = request.query.get("q", "")[:80]
@@ -261,7 +261,9 @@ def _summary(db: Session, key: ConversationKey, candidate: Candidate | None) -> 
     )
 
 
-def _newer_waiting(key: ConversationKey, versions, shown) -> str:
+def _newer_waiting(
+    key: ConversationKey, versions: Sequence[StatementVersion], shown: StatementVersion
+) -> str:
     """A pointer to the version waiting for a decision when another one is shown."""
     waiting = decisions.version_under_review(versions)
     if waiting is None or waiting.id == shown.id or waiting.number < shown.number:
@@ -272,7 +274,12 @@ def _newer_waiting(key: ConversationKey, versions, shown) -> str:
 
 
 def _version_block(
-    db: Session, staff: Staff, key: ConversationKey, version, kept: dict[str, str], acted: Acted
+    db: Session,
+    staff: Staff,
+    key: ConversationKey,
+    version: StatementVersion,
+    kept: dict[str, str],
+    acted: Acted,
 ) -> str:
     comments = decisions.comments_on(db, version)
     earlier = decisions.earlier_comments(db, version)
@@ -330,7 +337,9 @@ def _notes(findings: list[dict]) -> str:
     return render("staff/notes", items_html=items)
 
 
-def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, acted: Acted) -> str:
+def _decision_forms(
+    staff: Staff, key: ConversationKey, version: StatementVersion, message: str, acted: Acted
+) -> str:
     status = version.status.value
     done = acted.said(version.number)
     if status == "approved":
@@ -347,7 +356,12 @@ def _decision_forms(staff: Staff, key: ConversationKey, version, message: str, a
     )  # fmt: skip
 
 
-def _history(db: Session, key: ConversationKey, versions, shown) -> str:
+def _history(
+    db: Session,
+    key: ConversationKey,
+    versions: Sequence[StatementVersion],
+    shown: StatementVersion,
+) -> str:
     reviews = {r.version_id: r for r in decisions.reviews_of(db, versions)}
     rows = []
     for version in reversed(versions):
@@ -371,7 +385,9 @@ def _history(db: Session, key: ConversationKey, versions, shown) -> str:
     return render("staff/history", rows_html="".join(rows))
 
 
-def _compare(request: web.Request, key: ConversationKey, versions) -> str:
+def _compare(
+    request: web.Request, key: ConversationKey, versions: Sequence[StatementVersion]
+) -> str:
     """Two versions side by side, word by word (default: the newest two)."""
     if len(versions) < 2:
         return ""
@@ -401,7 +417,7 @@ def _compared(title: str, old: str, new: str) -> str:
     return render("staff/compare_part", title=title, pieces_html=pieces)
 
 
-def _version_options(versions, selected: int) -> str:
+def _version_options(versions: Sequence[StatementVersion], selected: int) -> str:
     return options_html([(str(v.number), f"Version {v.number}") for v in versions], str(selected))
 
 
@@ -494,7 +510,7 @@ async def export_statement(request: web.Request) -> web.Response:
         return exported(version, fmt)
 
 
-def _approved(candidate, number: int | None) -> StatementVersion:
+def _approved(candidate: Candidate | None, number: int | None) -> StatementVersion:
     approved = [
         v
         for s in (candidate.statements if candidate else [])
