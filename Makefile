@@ -10,7 +10,8 @@ BOT       := $(APP_VENV)/bin/bot
 PYTHON    := $(APP_VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/disclosure.tar.gz
-DATA      := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+DOMAIN    := domain
+DATA      := config.yml $(shell find $(DOMAIN) data -name '*.yml' 2>/dev/null)
 
 # Rasa must never phone home, and TensorFlow's start-up chatter hides real errors.
 export RASA_TELEMETRY_ENABLED := false
@@ -74,7 +75,7 @@ apt-prod:
 # --- model ------------------------------------------------------------------
 # Rasa retrains only when the configuration, domain or training data changed.
 $(MODEL): $(DATA) | $(RASA_VENV)/.done
-	$(RASA) train --fixed-model-name disclosure --out models
+	$(RASA) train --domain $(DOMAIN) --fixed-model-name disclosure --out models
 
 train: $(MODEL)
 
@@ -128,22 +129,23 @@ nlu-cv: $(RASA_VENV)/.done $(APP_VENV)/.done
 # The storage and action suites again, on a real PostgreSQL server.
 pg-test: setup
 	scripts/with-postgres.sh $(APP_VENV)/bin/pytest -q -p no:cacheprovider \
-	  tests/test_store.py tests/test_cli.py tests/test_actions_session.py \
-	  tests/test_actions_form.py tests/test_actions_statement.py tests/test_web_api.py \
-	  tests/test_actions_coaching.py tests/test_actions_practice.py \
-	  tests/test_review.py tests/test_actions_review.py tests/test_staff_routes.py \
-	  tests/test_training_pages.py tests/test_model_server.py tests/test_training_questions.py \
-	  tests/test_training_jobs.py::test_only_one_job_is_active_at_a_time \
-	  tests/test_training_jobs.py::test_a_job_whose_process_stopped_beating_fails_and_frees_the_slot
+	  tests/store/test_store.py tests/test_cli.py tests/review/test_review.py \
+	  tests/actions/test_actions_session.py tests/actions/test_actions_form.py \
+	  tests/actions/test_actions_statement.py tests/actions/test_actions_coaching.py \
+	  tests/actions/test_actions_practice.py tests/actions/test_actions_review.py \
+	  tests/web/test_web_api.py tests/web/test_staff_routes.py tests/web/test_model_server.py \
+	  tests/training/test_training_pages.py tests/training/test_training_questions.py \
+	  tests/training/test_training_jobs.py::test_only_one_job_is_active_at_a_time \
+	  tests/training/test_training_jobs.py::test_a_job_whose_process_stopped_beating_fails_and_frees_the_slot
 
 # Two lanes, for CI's two cores. One is CPU-bound training: the NLU
 # cross-validation (about 12 minutes of one core), then the trainers' whole loop
-# in Chromium (tests/test_training_browser.py: a check trains and tests a model,
+# in Chromium (tests/training/test_training_browser.py: a check trains and tests a model,
 # about 7 minutes). The other is every other check, which mostly waits on
 # servers. Side by side they end within a few minutes of each other (one lane
 # alone: over 35 minutes; see the README). Each lane's output is printed whole
 # when it ends.
-TRAINER_LOOP := tests/test_training_browser.py
+TRAINER_LOOP := tests/training/test_training_browser.py
 test: setup $(MODEL) $(CHROMIUM) $(FIREFOX) prod-packages
 	@$(MAKE) --no-print-directory -j2 --output-sync=target training-lane checks
 

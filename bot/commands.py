@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import PROJECT_ROOT
+from bot.config import DOMAIN, PROJECT_ROOT
 
 # Sent by the chat page itself, never shown as a button: a new session, and
 # "a caseworker's decision is waiting" (bot.review.decisions).
@@ -30,11 +30,8 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufff
 
 
 def domain_files(root: Path = PROJECT_ROOT) -> list[Path]:
-    """The domain as Rasa reads it: domain.yml, or every YAML file under domain/."""
-    folder = root / "domain"
-    if folder.is_dir():
-        return sorted(folder.rglob("*.yml"))
-    return [root / "domain.yml"]
+    """The domain's files, in the order Rasa merges them (rasa_addons/domain_importer.py)."""
+    return sorted((root / DOMAIN).rglob("*.yml"))
 
 
 def as_sent(payload: str) -> str:

@@ -16,6 +16,9 @@ VAR_DIR = PROJECT_ROOT / "var"
 MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
 # The Rasa environment's command (the Makefile's RASA).
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+# The assistant's domain: one file per feature, in a folder of a project (Rasa's
+# `--domain`; the Makefile's DOMAIN).
+DOMAIN = "domain"
 
 
 def _sqlite_url(name: str) -> str:

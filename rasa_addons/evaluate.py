@@ -27,6 +27,8 @@ from rasa.core.agent import Agent
 from rasa.core.test import test as test_stories
 from rasa.shared.importers.importer import TrainingDataImporter
 
+from bot.config import DOMAIN
+
 FAILED_STORIES = "failed_test_stories.yml"
 
 
@@ -57,7 +59,7 @@ async def failed_stories(agent: Agent, stories: Path) -> tuple[int, list[str]]:
 
 
 async def main(current: str, candidate: str, out: str) -> None:
-    importer = TrainingDataImporter.load_from_config("config.yml", "domain.yml", ["data"])
+    importer = TrainingDataImporter.load_from_config("config.yml", DOMAIN, ["data"])
     examples = importer.get_nlu_data().nlu_examples
     texts = [example.get("text") for example in examples]
     labels = [example.get_full_intent() for example in examples]

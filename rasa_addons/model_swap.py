@@ -5,7 +5,7 @@ Rasa pulls a changed model from its model server (endpoints.yml `models:`, the
 website) and loads it inside its event loop: for as long as a model takes to
 load and answer its first message (20 to 30 s on two cores), every turn on that
 server waits, and a page that gives up on its request says "not sent" (seen in
-tests/test_training_browser.py, where a new candidate's first turn after a
+tests/training/test_training_browser.py, where a new candidate's first turn after a
 publish took over 30 s). Here the new model is loaded, and reads one message so
 that TensorFlow has built its graphs, in a thread of its own; the server keeps
 answering with the model in use, and switches in one step when the new one is

@@ -2,7 +2,7 @@
 # Runs a command with a throw-away PostgreSQL server on 127.0.0.1, and
 # TEST_DATABASE_URL pointing at an empty database in it. Installs Debian's
 # postgresql package first if it is missing (as root, as on CI).
-#   scripts/with-postgres.sh .venv/bin/pytest -q tests/test_store.py
+#   scripts/with-postgres.sh .venv/bin/pytest -q tests/store/test_store.py
 set -euo pipefail
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }

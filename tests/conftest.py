@@ -17,7 +17,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import text
 
-from bot.config import PROJECT_ROOT
+from bot.commands import domain_files
 from bot.parts import PARTS
 from bot.review import accounts
 from bot.services import Stack, free_port
@@ -126,7 +126,17 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture(scope="session")
 def domain() -> dict[str, Any]:
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    """The domain's files merged, as Rasa merges them: lists joined, mappings combined."""
+    merged: dict[str, Any] = {}
+    for path in domain_files():
+        for key, value in (yaml.safe_load(path.read_text()) or {}).items():
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            elif isinstance(value, dict):
+                merged.setdefault(key, {}).update(value)
+            else:
+                merged[key] = value
+    return merged
 
 
 @pytest.fixture
@@ -239,16 +249,10 @@ def saved_draft(sender_id: str) -> drafts.Draft | None:
 async def website(aiohttp_server, database_url: str, tmp_path: Path) -> str:
     """The website alone (no Rasa behind it), on a free port: its address. For the
     browser tests of pages that need no assistant (staff pages, /spent)."""
-    from bot.services import free_port
     from bot.web.app import create_app
-    from bot.web.config import WebConfig
+    from tests.web_helpers import offline_config
 
-    config = WebConfig(
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_url=f"http://127.0.0.1:{free_port()}",
-        database_url=database_url,
-        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-    )
+    config = offline_config(database_url, f"sqlite:///{tmp_path / 'tracker.db'}")
     server = await aiohttp_server(create_app(config))
     return str(server.make_url("")).rstrip("/")
 
@@ -258,7 +262,7 @@ async def chromium():
     """Debian's Chromium, driven by Playwright (its own download does not work here)."""
     from playwright.async_api import async_playwright
 
-    from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,5 +1,6 @@
 """The project as a package: it declares what bot/ imports, and a wheel built from
-it carries its data and runs its commands (not only the editable install)."""
+it installs into a fresh environment with its dependencies, carries its data and
+runs its commands (not only the editable install)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def test_every_library_bot_imports_is_a_declared_dependency():
     assert missing == {}
 
 
-def test_a_built_wheel_carries_its_data_and_its_commands_run(tmp_path: Path):
+def test_a_built_wheel_installs_into_a_fresh_environment_and_its_commands_run(tmp_path: Path):
     python = sys.executable
     # Built from a copy of what the wheel is made of: setuptools writes build/ and
     # *.egg-info beside the sources, and the repository is not the place.
@@ -77,22 +78,28 @@ def test_a_built_wheel_carries_its_data_and_its_commands_run(tmp_path: Path):
         check=True, capture_output=True,
     )  # fmt: skip
     wheel = next((tmp_path / "dist").glob("disclosure_coach-*.whl"))
-    site = tmp_path / "site"
-    subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(wheel)],
-        check=True, capture_output=True,
+    # A new environment with nothing in it: pip installs the wheel and the
+    # dependencies it declares (at the lock's versions, from the package registry).
+    fresh = tmp_path / "fresh"
+    subprocess.run([python, "-m", "venv", str(fresh)], check=True)
+    installed = subprocess.run(
+        [str(fresh / "bin" / "pip"), "install", "-q", "--disable-pip-version-check",
+         "-c", str(PROJECT_ROOT / "requirements" / "app.lock"), str(wheel)],
+        capture_output=True, text=True,
     )  # fmt: skip
-    # Run from elsewhere, the wheel's bot first on the path: not the repository's.
-    env = {**os.environ, "PYTHONPATH": str(site)}
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    site = next((fresh / "lib").glob("python3*/site-packages"))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
     def bot(*args: str, given: str = "") -> subprocess.CompletedProcess[str]:
+        """The wheel's own `bot` command, run from elsewhere than the repository."""
         return subprocess.run(
-            [python, "-c", "from bot.cli import main; raise SystemExit(main())", *args],
+            [str(fresh / "bin" / "bot"), *args],
             input=given, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
         )  # fmt: skip
 
     where = subprocess.run(
-        [python, "-c", "import bot; print(bot.__file__)"],
+        [str(fresh / "bin" / "python"), "-c", "import bot; print(bot.__file__)"],
         capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
     ).stdout  # fmt: skip
     assert where.startswith(str(site)), where

@@ -331,7 +331,7 @@ def test_bot_up_makes_the_demo_caseworker_only_when_asked():
 def test_every_test_the_readme_names_for_a_promise_exists():
     readme = (PROJECT_ROOT / "README.md").read_text()
     section = readme.split("## Privacy and security", 1)[1].split("\n## ", 1)[0]
-    files = sorted((PROJECT_ROOT / "tests").glob("test_*.py"))
+    files = sorted((PROJECT_ROOT / "tests").rglob("test_*.py"))
     # A name that is a test file (test_e2e.py) names where the tests are, not a test.
     named = set(re.findall(r"\b(test_[a-z0-9_]+)\b", section)) - {p.stem for p in files}
     source = "".join(p.read_text() for p in files)

@@ -6,6 +6,17 @@ import json
 
 from bot.store.conversations import EVENTS
 from bot.store.db import engine_for
+from tests.review_helpers import add_account
+from tests.web_helpers import signed_in
+
+TRAINER = "tom@x.org"
+
+
+async def trainer(client) -> str:
+    """Signed in as a trainer (made now); their CSRF token."""
+    add_account(TRAINER, "trainer")
+    return await signed_in(client, TRAINER)
+
 
 CONSENTED = [{"event": "slot", "name": "consent", "value": True, "timestamp": 1.0}]
 

@@ -1,7 +1,7 @@
 """Coaching in the conversation: what the assistant says after a part, and at the end.
 
 The actions call these; the wording of each finding is in bot/data/coaching/rules.yml
-and the sentences around it are responses in domain.yml.
+and the sentences around it are responses in domain/statement.yml.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """A caseworker's dashboard: candidates by status, days to approval, and the coaching
-suggestions raised most often, with small server-drawn SVG bar charts."""
+suggestions raised most often (drawn by bot.web.charts)."""
 
 from __future__ import annotations
 
-import html
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -76,33 +75,6 @@ def _first_approval(session: Session, candidate_id: int) -> datetime | None:
         .limit(1)
     )
     return as_utc(moment) if moment else None
-
-
-def bar_chart(title: str, rows: list[tuple[str, int]], width: int = 320) -> str:
-    """A horizontal bar chart as inline SVG, labelled for screen readers. Each label
-    sits above its bar, so the chart is narrow and its words stay readable when a
-    phone shrinks it. Every label is escaped; no script, no external files."""
-    label_height, bar_height, gap = 18, 16, 10
-    row = label_height + bar_height + gap
-    height = max(len(rows), 1) * row + gap
-    most = max((n for _, n in rows), default=0) or 1
-    room = width - 40
-    parts = [
-        f'<svg class="chart" role="img" aria-label="{html.escape(title)}" '
-        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{html.escape(title)}</title>",
-    ]
-    for i, (label, count) in enumerate(rows):
-        y = gap + i * row
-        length = max(round(room * count / most), 1 if count else 0)
-        parts.append(
-            f'<text x="0" y="{y + 14}">{html.escape(label)}</text>'
-            f'<rect x="0" y="{y + label_height}" width="{length}" height="{bar_height}" '
-            f'class="bar"/>'
-            f'<text x="{length + 6}" y="{y + label_height + 13}">{count}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def median_text(days: float) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.config import PROJECT_ROOT, RASA_BIN
+from bot.config import DOMAIN, PROJECT_ROOT, RASA_BIN
 
 RASA = RASA_BIN
 RASA_PYTHON = RASA_BIN.parent / "python"
@@ -64,7 +64,16 @@ def tail(log: Path, lines: int = 12) -> str:
 
 def train(folder: Path, beat: Callable[[], None]) -> Path:
     run(
-        [str(RASA), "train", "--fixed-model-name", CANDIDATE, "--out", "models"],
+        [
+            str(RASA),
+            "train",
+            "--domain",
+            DOMAIN,
+            "--fixed-model-name",
+            CANDIDATE,
+            "--out",
+            "models",
+        ],
         folder,
         beat,
         "Training",

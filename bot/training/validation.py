@@ -35,7 +35,7 @@ import yaml
 
 from bot.coaching.safety import SAFETY_PAYLOAD
 from bot.commands import domain_files
-from bot.config import PROJECT_ROOT
+from bot.config import DOMAIN, PROJECT_ROOT
 from bot.review.decisions import REVIEW_PAYLOAD
 
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
@@ -91,7 +91,7 @@ def trainers_responses(project: Path) -> set[str]:
 def validate(rasa: str, project: Path = PROJECT_ROOT) -> Validation:
     """Run `rasa data validate` in `project` (its config, domain and data/)."""
     result = subprocess.run(
-        [rasa, "data", "validate", "--fail-on-warnings"],
+        [rasa, "data", "validate", "--domain", DOMAIN, "--fail-on-warnings"],
         cwd=project,
         capture_output=True,
         text=True,

@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.config import PROJECT_ROOT
+from bot.config import DOMAIN, PROJECT_ROOT
 from bot.training import export
 
 # What Rasa reads to train and test, relative to the project.
-COPIED = ("config.yml", "domain.yml", "domain", "data", "tests")
+COPIED = ("config.yml", DOMAIN, "data", "tests")
 # Only the test stories of tests/ (Rasa reads every tests/test_*.yml as stories).
 STORY_FILES = "test_*.yml"
 

@@ -27,7 +27,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @lru_cache(maxsize=64)
 def _template(name: str) -> Template:
-    return Template((TEMPLATES / f"{name}.html").read_text(encoding="utf-8"))
+    # Without the file's last newline, so a template can fill part of a line.
+    text = (TEMPLATES / f"{name}.html").read_text(encoding="utf-8")
+    return Template(text.removesuffix("\n"))
 
 
 def render(template: str, **values: object) -> str:
@@ -55,7 +57,7 @@ def page(title: str, body_template: str, status: int = 200, **values: object) ->
 
 def notice_html(text: str) -> str:
     """An alert paragraph for a page (escaped); nothing for no text."""
-    return f'<p class="notice" role="alert">{html.escape(text)}</p>' if text else ""
+    return render("notice", text=text) if text else ""
 
 
 def redirect(location: str) -> web.Response:
@@ -73,11 +75,7 @@ def message_page(status: int, heading: str, message: str, back: str = "site") ->
 
 
 async def home(request: web.Request) -> web.Response:
-    continue_html = ""
-    if await current_session(request):
-        continue_html = (
-            '<p><a class="button primary" href="/chat">Continue your conversation</a></p>'
-        )
+    continue_html = render("continue_link") if await current_session(request) else ""
     return page("Welcome", "home", continue_html=continue_html)
 
 

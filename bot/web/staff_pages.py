@@ -26,6 +26,7 @@ from bot.store.drafts import find_candidate
 from bot.store.flags import flags_for
 from bot.store.models import Candidate, ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
+from bot.web.charts import bar_chart
 from bot.web.downloads import exported
 from bot.web.pages import db_of, notice_html, page, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require, row_id
@@ -289,7 +290,7 @@ def _version_block(
             part=part,
             title=TITLES[part],
             key_id=key.id,
-            text_html=e(getattr(version, part)) or "<em>(empty)</em>",
+            text_html=e(getattr(version, part)) or render("staff/part_empty"),
             notes_html=_notes((version.findings or {}).get(part) or []),
             earlier_html=_earlier(earlier.get(part)),
             comments_html=render("staff/comments", items_html=_comment_items(comments[part]))
@@ -405,15 +406,12 @@ def _compare(
     )  # fmt: skip
 
 
-MARKS = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-
-
 def _compared(title: str, old: str, new: str) -> str:
     """One part's change: word by word, or old and new whole if it was rewritten."""
     change = part_change(old, new)
     if change.rewritten:
         return render("staff/compare_rewritten", title=title, old=old, new=new)
-    pieces = "".join(MARKS[kind].format(e(text)) for kind, text in change.pieces)
+    pieces = "".join(render(f"staff/diff_{kind}", text=text) for kind, text in change.pieces)
     return render("staff/compare_part", title=title, pieces_html=pieces)
 
 
@@ -549,11 +547,11 @@ async def overview_page(request: web.Request) -> web.Response:
     top = figures.top_suggestions
     suggestions = render("staff/empty", text="No coaching suggestions yet.")
     if top:
-        suggestions = overview.bar_chart("Coaching suggestions raised most often", top)
+        suggestions = bar_chart("Coaching suggestions raised most often", top)
         suggestions += render("staff/counts", items_html=_counts(top))
     content = render(
         "staff/overview",
-        status_chart_html=overview.bar_chart("Candidates by status", [*figures.by_status.items()]),
+        status_chart_html=bar_chart("Candidates by status", [*figures.by_status.items()]),
         status_list_html=_counts([*figures.by_status.items()]),
         median=median, suggestions_html=suggestions,
     )  # fmt: skip

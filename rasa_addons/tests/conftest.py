@@ -18,12 +18,13 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 
-from bot.config import PROJECT_ROOT
+from bot.config import DOMAIN, PROJECT_ROOT
+from rasa_addons.domain_importer import load_domain
 
 
 @pytest.fixture(scope="session")
 def domain() -> Domain:
-    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    return load_domain(PROJECT_ROOT / DOMAIN)
 
 
 def turn(text: str, *, at: float, message_id: str | None = None) -> list[Event]:

@@ -34,6 +34,7 @@
     item.appendChild(document.createTextNode(text));
     messages.appendChild(item);
     messages.scrollTop = messages.scrollHeight;
+    return item;
   }
 
   function addButtons(buttons) {
@@ -100,7 +101,7 @@
     // Sending the same message again keeps its id, so if the first try did reach
     // the assistant it is answered once, not twice.
     const again = pending !== null && pending.text === text;
-    if (!hidden && !again) addMessage("user", shown || text);
+    const bubble = !hidden && !again ? addMessage("user", shown || text) : null;
     pending = { text: text, shown: shown, id: again ? pending.id : messageId(), button: !!button };
     typing.hidden = false;
     try {
@@ -113,6 +114,7 @@
       });
       if (result.status === 409) { // a choice the chat has moved past: nothing was sent
         pending = null;
+        if (bubble) bubble.remove(); // so the page does not show it as said
         closeChoices();
         showNotice(result.body.error);
         return;

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import expect
 
-from tests.test_staff_browser import PHONE, fits
-from tests.test_web_browser import RESULTS
+from tests.web.test_staff_browser import PHONE, fits
+from tests.web.test_web_browser import RESULTS
 
 pytestmark = pytest.mark.e2e
 

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.web.app import create_app
-from bot.web.config import WebConfig
-from tests.test_web_api import origin
+from tests.web_helpers import offline_config, origin
 
 
 @pytest.fixture
 async def client(aiohttp_client, database_url, tmp_path):
-    config = WebConfig(
-        rasa_url="http://127.0.0.1:9",
-        action_url="http://127.0.0.1:9",
-        database_url=database_url,
-        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-    )
+    config = offline_config(database_url, f"sqlite:///{tmp_path / 'tracker.db'}")
     return await aiohttp_client(create_app(config))
 
 

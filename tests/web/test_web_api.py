@@ -27,7 +27,7 @@ from bot.web.config import WebConfig
 from bot.web.session import COOKIE
 from tests.review_helpers import account, add_account
 from tests.training_helpers import save_conversation
-from tests.web_helpers import shown_code, use_invite
+from tests.web_helpers import origin, shown_code, use_invite
 
 
 @pytest.fixture
@@ -45,10 +45,6 @@ def config(database_url: str) -> WebConfig:
 @pytest.fixture
 async def client(aiohttp_client, config):
     return await aiohttp_client(create_app(config))
-
-
-def origin(client) -> dict[str, str]:
-    return {"Origin": str(client.make_url("")).rstrip("/")}
 
 
 def invite(caseworker: str = "Sam") -> tuple[str, str]:

@@ -11,8 +11,9 @@ from playwright.async_api import Page, expect
 from bot.review import decisions
 from bot.store import drafts
 from bot.store.db import session_scope
-from tests.review_helpers import FULL, PASSWORD, account, add_account, add_case, submit, write
-from tests.test_web_browser import RESULTS
+from tests.review_helpers import FULL, account, add_account, add_case, submit, write
+from tests.web.test_web_browser import RESULTS
+from tests.web_helpers import sign_in
 
 pytestmark = pytest.mark.e2e
 REWRITTEN = "At the time I was drinking every day and I owed money to a dealer."
@@ -39,13 +40,6 @@ def reviewed(database_url) -> int:
     return key_id
 
 
-async def sign_in(page: Page, site: str, password: str = PASSWORD) -> None:
-    await page.goto(f"{site}/staff/login")
-    await page.fill("#email", "sam@x.org")
-    await page.fill("#password", password)
-    await page.get_by_role("button", name="Sign in").click()
-
-
 async def fits(page: Page) -> bool:
     """No sideways scrolling: the page is no wider than the screen."""
     return await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
@@ -55,9 +49,9 @@ async def test_the_review_page_on_a_desktop_reads_the_rewrite_against_the_earlie
     website, reviewed, chromium
 ):
     page = await (await chromium.new_context(viewport={"width": 1280, "height": 800})).new_page()
-    await sign_in(page, website, "not the password")
+    await sign_in(page, website, "sam@x.org", "not the password")
     await expect(page.locator("#email")).to_have_value("sam@x.org")  # kept, to try again
-    await sign_in(page, website)
+    await sign_in(page, website, "sam@x.org")
     # Two candidates of one name, told apart.
     rows = page.locator("table.caseload tbody tr")
     await expect(rows).to_have_count(2)
@@ -78,7 +72,7 @@ async def test_the_review_page_on_a_desktop_reads_the_rewrite_against_the_earlie
 
 async def test_the_caseload_and_review_page_fit_a_phone(website, reviewed, chromium):
     page = await (await chromium.new_context(viewport=PHONE)).new_page()
-    await sign_in(page, website)
+    await sign_in(page, website, "sam@x.org")
     await expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
     assert await fits(page)
     await expect(page.locator("table.caseload td[data-label='Status']").first).to_be_visible()
@@ -90,7 +84,7 @@ async def test_the_caseload_and_review_page_fit_a_phone(website, reviewed, chrom
 
 async def test_the_overview_reads_on_a_phone(website, reviewed, chromium):
     page = await (await chromium.new_context(viewport=PHONE)).new_page()
-    await sign_in(page, website)
+    await sign_in(page, website, "sam@x.org")
     await page.goto(f"{website}/staff/overview")
     label = page.locator("svg.chart text").first
     await expect(label).to_be_visible()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 from html import escape as html_escape
 
@@ -13,7 +12,6 @@ import yaml
 from sqlalchemy import select
 
 from bot.config import PROJECT_ROOT, RASA_BIN
-from bot.services import free_port
 from bot.store.conversations import EVENTS
 from bot.store.db import engine_for, session_scope
 from bot.store.models import (
@@ -27,10 +25,17 @@ from bot.training import intents, workspace
 from bot.training.export import export
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
-from bot.web.config import WebConfig
 from tests.review_helpers import add_account, add_case
-from tests.test_staff_routes import log_in, origin
-from tests.training_helpers import CONSENTED, asking_for, ran, replied, said, save_conversation
+from tests.training_helpers import (
+    CONSENTED,
+    asking_for,
+    ran,
+    replied,
+    said,
+    save_conversation,
+    trainer,
+)
+from tests.web_helpers import log_in, offline_config, origin
 
 # Details in the messages, a statement part, and who the candidate and caseworker are.
 PLANTED = ("Kwame", "07700 900123", "kwame@example.org", "PLANTED-statement-part", "2019",
@@ -63,13 +68,7 @@ def tracker_store_url(tmp_path, database_url) -> str:
 
 @pytest.fixture
 async def client(aiohttp_client, database_url, tracker_store_url):
-    config = WebConfig(
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_url=f"http://127.0.0.1:{free_port()}",
-        database_url=database_url,
-        tracker_store_url=tracker_store_url,
-    )
-    return await aiohttp_client(create_app(config))
+    return await aiohttp_client(create_app(offline_config(database_url, tracker_store_url)))
 
 
 async def test_a_trainer_lands_on_the_queue_and_reads_only_redacted_messages(client):
@@ -96,14 +95,6 @@ async def test_an_empty_queue_says_so(client, tracker_store_url):
     await log_in(client, "ada@x.org")
     html = await (await client.get("/staff/training")).text()
     assert "Nothing yet" in html
-
-
-async def trainer(client) -> str:
-    """Signed in as a trainer; their CSRF token."""
-    add_account("tom@x.org", "trainer")
-    assert (await log_in(client, "tom@x.org")).status == 303
-    page = await (await client.get("/staff/password")).text()
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 def key_of(text: str) -> str:
@@ -315,10 +306,10 @@ def read_by_rasa(path) -> list[list[str]]:
     """Each story in `path` as Rasa's own reader takes it: its events' names."""
     code = (
         "import json, sys\n"
-        "from rasa.shared.core.domain import Domain\n"
+        "from rasa_addons.domain_importer import load_domain\n"
         "from rasa.shared.core.training_data.story_reader.yaml_story_reader "
         "import YAMLStoryReader\n"
-        "steps = YAMLStoryReader(Domain.load('domain.yml')).read_from_file(sys.argv[1])\n"
+        "steps = YAMLStoryReader(load_domain('domain')).read_from_file(sys.argv[1])\n"
         "print(json.dumps([[getattr(e, 'action_name', None) or e.intent_name "
         "for e in step.events] for step in steps]))\n"
     )
@@ -443,7 +434,7 @@ def domain_of_rasa(project) -> dict:
     code = (
         "import json\n"
         "from rasa.shared.importers.importer import TrainingDataImporter\n"
-        "i = TrainingDataImporter.load_from_config('config.yml', 'domain.yml', ['data'])\n"
+        "i = TrainingDataImporter.load_from_config('config.yml', 'domain', ['data'])\n"
         "print(json.dumps(i.get_domain().responses))\n"
     )
     done = subprocess.run(

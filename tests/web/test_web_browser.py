@@ -10,7 +10,14 @@ from playwright.async_api import Page, async_playwright, expect
 
 from bot.config import PROJECT_ROOT
 from bot.web.app import create_app
-from tests.web_helpers import new_invite, open_invite_in, sign_in, staff_account, web_config
+from tests.web_helpers import (
+    new_invite,
+    open_invite_in,
+    sign_in,
+    staff_account,
+    start_chat,
+    web_config,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -94,10 +101,7 @@ async def test_a_statement_from_invite_to_the_end_with_a_reload(site, stack, pag
 async def test_a_rewrite_starts_from_the_text_and_old_choices_stop_working_on_every_device(
     site, stack, page
 ):
-    token, _ = new_invite(stack)
-    await open_invite_in(page, f"{site}/invite/{token}")
-    await page.get_by_role("button", name="Start").click()
-    await page.get_by_role("button", name="Yes, save my answers").click()
+    await start_chat(page, site, stack)
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
     await say(page, PARTS[0])
     await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
@@ -115,6 +119,7 @@ async def test_a_rewrite_starts_from_the_text_and_old_choices_stop_working_on_ev
     # The second device's page has not caught up: its old choice is refused there.
     await phone.get_by_role("button", name="Keep it and move on").click()
     await expect(phone.locator("#notice")).to_contain_text("earlier question")
+    await expect(phone.locator(".msg.user", has_text="Keep it and move on")).to_have_count(0)
     await say(page, PARTS[0] + " I paid the money back.")
     await expect(page.locator(".msg.bot").last).to_contain_text("rewrite it, or keep it")
     await page.get_by_role("button", name="Keep it and move on").last.click()
@@ -129,10 +134,7 @@ async def test_a_rewrite_starts_from_the_text_and_old_choices_stop_working_on_ev
 
 
 async def test_with_saving_declined_the_page_still_says_how_far_the_chat_has_got(site, stack, page):
-    token, _ = new_invite(stack)
-    await open_invite_in(page, f"{site}/invite/{token}")
-    await page.get_by_role("button", name="Start").click()
-    await page.get_by_role("button", name="No, don't save anything").click()
+    await start_chat(page, site, stack, save=False)
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
     await say(page, PARTS[0])
     await expect(page.locator("#progress")).to_have_text("1 of 4 parts written (not saved)")
@@ -227,10 +229,7 @@ async def test_leaving_clears_this_device(site, stack, page):
 
 
 async def test_the_spent_check_in_the_chat_page_then_the_statement(site, stack, page):
-    token, _ = new_invite(stack)
-    await open_invite_in(page, f"{site}/invite/{token}")
-    await page.get_by_role("button", name="Start").click()
-    await page.get_by_role("button", name="Yes, save my answers").click()
+    await start_chat(page, site, stack)
     await page.get_by_role("button", name="Check first").click()
     await page.get_by_role("button", name="England or Wales").last.click()
     await expect(page.locator(".msg.bot").last).to_contain_text("When were you convicted")
@@ -284,10 +283,7 @@ async def test_a_practice_round_with_an_employer_in_the_chat_page(site, stack, p
     added = "Can you do early shifts at the depot?"
     trainer = await (await page.context.browser.new_context()).new_page()
     await trainer_adds_a_question(site, stack, trainer, added)
-    token, _ = new_invite(stack)
-    await open_invite_in(page, f"{site}/invite/{token}")
-    await page.get_by_role("button", name="Start").click()
-    await page.get_by_role("button", name="Yes, save my answers").click()
+    await start_chat(page, site, stack)
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4")
     await say(page, "I want to practise")
     await page.get_by_role("button", name="Warehouse and logistics").last.click()

@@ -15,15 +15,20 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.review import accounts, export
-from bot.services import free_port
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, Comment, Review, StatementVersion, VersionStatus
 from bot.web.app import STAFF_ROUTES, create_app
 from bot.web.config import WebConfig
 from tests.review_helpers import PASSWORD, add_account, add_case, latest, submitted_case
-from tests.web_helpers import use_invite
-
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+from tests.web_helpers import (
+    CSRF,
+    listed_routes,
+    log_in,
+    offline_config,
+    origin,
+    signed_in,
+    use_invite,
+)
 
 # (method, path, who may use it). {own} is the signed-in caseworker's candidate.
 ROUTES: list[tuple[str, str, str]] = [
@@ -54,12 +59,7 @@ POSTS = [(m, p) for m, p, _ in ROUTES if m == "POST"]
 
 @pytest.fixture
 def config(database_url: str) -> WebConfig:
-    return WebConfig(
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_url=f"http://127.0.0.1:{free_port()}",
-        database_url=database_url,
-        tracker_store_url=os.environ["TRACKER_STORE_URL"],
-    )
+    return offline_config(database_url, os.environ["TRACKER_STORE_URL"])
 
 
 @pytest.fixture
@@ -79,29 +79,6 @@ def people(database_url):
     sams, _, _ = submitted_case("sam@x.org", "Alex")
     kims, _, _ = submitted_case("kim@x.org", "Jo")
     return {**ids, "sams_case": sams, "kims_case": kims}
-
-
-def origin(client) -> dict[str, str]:
-    return {"Origin": str(client.make_url("")).rstrip("/")}
-
-
-async def log_in(client, email: str, password: str = PASSWORD):
-    page = await client.get("/staff/login")
-    token = CSRF.search(await page.text()).group(1)
-    return await client.post(
-        "/staff/login",
-        data={"csrf": token, "email": email, "password": password},
-        headers=origin(client),
-        allow_redirects=False,
-    )
-
-
-async def signed_in(client, email: str) -> str:
-    """Sign in; returns the session's CSRF token (from a staff page)."""
-    response = await log_in(client, email)
-    assert response.status == 303, await response.text()
-    page = await client.get("/staff/password")
-    return CSRF.search(await page.text()).group(1)
 
 
 def form_for(path: str, csrf: str | None) -> dict[str, str]:
@@ -140,12 +117,7 @@ def test_the_table_lists_every_staff_route():
     any_format = "export.{fmt:docx|txt}"
     names = {"{own}": "{key_id}", "{other_account}": "{account_id}",
              "export.docx": any_format, "export.txt": any_format}  # fmt: skip
-    listed = set()
-    for method, path, _ in ROUTES:
-        for ours, theirs in names.items():
-            path = path.replace(ours, theirs)
-        listed.add((method, path))
-    assert served == listed
+    assert served == listed_routes(ROUTES, names)
 
 
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in ROUTES])

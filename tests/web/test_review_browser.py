@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, async_playwright, expect
 
 from bot.review.export import docx_text
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
+from tests.web.test_web_browser import CHROMIUM, CHROMIUM_ARGS, PARTS, RESULTS, say, site  # noqa: F401
 from tests.web_helpers import open_invite_in, sign_in, staff_account
 
 pytestmark = pytest.mark.e2e

@@ -18,14 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from bot.review import accounts
 from bot.services import Stack, free_port
 from bot.store.db import session_scope, upgrade
 from tests.review_helpers import PASSWORD
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, RESULTS
-from tests.web_helpers import new_invite, open_invite_in, sign_in
+from tests.web.test_web_browser import RESULTS
+from tests.web_helpers import sign_in, start_chat
 
 pytestmark = pytest.mark.e2e
 
@@ -68,22 +68,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
-@pytest.fixture
-async def browser():
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        await chromium.close()
-
-
 async def new_candidate(browser, stack: Stack) -> Page:
     """A new candidate's chat: they agree to saving, then stop for now (a message
     while a part is asked for is theirs alone, never queued)."""
     page = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
-    token, _ = new_invite(stack)
-    await open_invite_in(page, f"{stack.web_url}/invite/{token}")
-    await page.get_by_role("button", name="Start").click()
-    await page.get_by_role("button", name="Yes, save my answers").click()
+    await start_chat(page, stack.web_url, stack)
     await expect(page.locator(".msg.bot").last).to_contain_text("Part 1 of 4", timeout=TURN)
     assert "Take a break" in await send(page, "stop")
     return page
@@ -125,13 +114,13 @@ async def reply_once_switched(browser, stack: Stack, understood: bool) -> str:
             return reply
 
 
-async def test_a_trainer_fixes_a_misunderstood_message_from_the_browser_alone(stack, browser):
+async def test_a_trainer_fixes_a_misunderstood_message_from_the_browser_alone(stack, chromium):
     rasa_pid = stack.pid("rasa")
-    chatting = await new_candidate(browser, stack)  # stays open through the publish
+    chatting = await new_candidate(chromium, stack)  # stays open through the publish
     assert UNDERSTOOD not in await send(chatting, MISSED), "the model must get it wrong"
 
     # The trainer signs in and lands on the queue: the message, redacted.
-    page = await (await browser.new_context(viewport={"width": 1280, "height": 800})).new_page()
+    page = await (await chromium.new_context(viewport={"width": 1280, "height": 800})).new_page()
     await sign_in(page, stack.web_url, TRAINER)
     await expect(page.get_by_role("heading", name="Where the assistant struggled")).to_be_visible()
     row = page.locator("tr", has_text=REDACTED)
@@ -160,13 +149,13 @@ async def test_a_trainer_fixes_a_misunderstood_message_from_the_browser_alone(st
     await expect(page.get_by_text("test stories pass")).to_be_visible()
     await page.screenshot(path=str(RESULTS / "trainer-check.png"), full_page=True)
     # A check changes nothing for candidates.
-    assert UNDERSTOOD not in await candidate_says(browser, stack, MISSED)
+    assert UNDERSTOOD not in await candidate_says(chromium, stack, MISSED)
 
     # Publish: the running assistant switches without a restart.
     await page.get_by_role("link", name="Back to check and publish").click()
     await page.get_by_role("button", name="Train and publish").click()
     await wait_for_job(page, "Published")
-    assert UNDERSTOOD in await reply_once_switched(browser, stack, understood=True)
+    assert UNDERSTOOD in await reply_once_switched(chromium, stack, understood=True)
     assert stack.pid("rasa") == rasa_pid
     # The conversation open since before the publish carries on, on the new model.
     assert UNDERSTOOD in await send(chatting, MISSED)
@@ -177,5 +166,5 @@ async def test_a_trainer_fixes_a_misunderstood_message_from_the_browser_alone(st
     await page.get_by_role("link", name="Back to check and publish").click()
     await page.get_by_role("button", name="Go back to the previous model").click()
     await expect(page.locator(".notice")).to_contain_text("gone back to the previous model")
-    assert UNDERSTOOD not in await reply_once_switched(browser, stack, understood=False)
+    assert UNDERSTOOD not in await reply_once_switched(chromium, stack, understood=False)
     assert stack.pid("rasa") == rasa_pid

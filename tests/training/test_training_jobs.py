@@ -2,7 +2,7 @@
 
 These run the real Rasa commands on a copy of the training files (no model is
 trained to the end here: the whole loop, check to publish, is in
-tests/test_training_browser.py).
+tests/training/test_training_browser.py).
 """
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ def test_safety_check_ignores_statement_text_about_harm(text: str) -> None:
 
 
 def test_the_assistants_own_examples_get_no_suggestions(coach: Coach, domain: dict) -> None:
-    """The example answers the chat shows (domain.yml) must model what the coach asks for."""
+    """The example answers the chat shows (domain/tips.yml) must model what the coach asks for."""
     import re
 
     for part in PARTS:

@@ -3,7 +3,6 @@ question from the browser's forms, with every problem shown and nothing lost."""
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 import pytest
@@ -11,35 +10,20 @@ from multidict import MultiDict
 from sqlalchemy import select
 
 from bot.practice import bank
-from bot.services import free_port
 from bot.store.db import session_scope
 from bot.store.models import AuditEvent, TrainingQuestion
 from bot.training import questions
 from bot.web.app import create_app
-from bot.web.config import WebConfig
-from tests.review_helpers import add_account
-from tests.test_staff_routes import log_in, origin
+from tests.training_helpers import trainer
+from tests.web_helpers import offline_config, origin
 
 SUPPORT = bank.question("support_now", bank.project_questions())
 
 
 @pytest.fixture
 async def client(aiohttp_client, database_url, tmp_path):
-    config = WebConfig(
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        action_url=f"http://127.0.0.1:{free_port()}",
-        database_url=database_url,
-        tracker_store_url=f"sqlite:///{tmp_path / 'tracker.db'}",
-    )
+    config = offline_config(database_url, f"sqlite:///{tmp_path / 'tracker.db'}")
     return await aiohttp_client(create_app(config))
-
-
-async def trainer(client) -> str:
-    """Signed in as a trainer; their CSRF token."""
-    add_account("tom@x.org", "trainer")
-    assert (await log_in(client, "tom@x.org")).status == 303
-    page = await (await client.get("/staff/password")).text()
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
 def question_form(csrf: str, **changes) -> MultiDict:

@@ -21,6 +21,7 @@ from bot.store.models import (
     VersionStatus,
     utcnow,
 )
+from bot.web.charts import bar_chart
 from tests.review_helpers import (
     FULL,
     PASSWORD,
@@ -374,7 +375,7 @@ def test_the_overview_counts_statuses_days_to_approval_and_suggestions():
 
 
 def test_charts_are_inline_svg_with_escaped_labels():
-    svg = overview.bar_chart("By <status>", [("<script>x</script>", 3), ("Approved", 0)])
+    svg = bar_chart("By <status>", [("<script>x</script>", 3), ("Approved", 0)])
     assert svg.startswith("<svg") and "<script>" not in svg
     assert "&lt;script&gt;" in svg and 'aria-label="By &lt;status&gt;"' in svg
 

@@ -25,10 +25,9 @@ from bot.training import jobs
 from bot.training.struggles import wording_key
 from bot.web.app import create_app
 from bot.web.config import WebConfig
-from tests.review_helpers import account, add_account, add_case, submit, write
-from tests.test_staff_routes import PASSWORD, log_in, origin
+from tests.review_helpers import PASSWORD, account, add_account, add_case, submit, write
 from tests.training_helpers import CONSENTED, said, save_conversation
-from tests.web_helpers import use_invite
+from tests.web_helpers import listed_routes, log_in, origin, use_invite
 
 VISITORS = ("anonymous", "candidate_a", "candidate_b", "trainer", "caseworker_b",
             "caseworker_a", "admin")  # fmt: skip
@@ -152,12 +151,7 @@ def test_the_matrix_lists_every_route_the_app_serves():
              "/static/chat.js": "/static", "{wording}": "{key}", "{job}": "{job_id}",
              "{intent}": "{name}", "{question}": "{name}", "{example}": "{example_id}",
              "{story}": "{story_id}", "{practice_question}": "{question_id}"}  # fmt: skip
-    listed = set()
-    for method, path, _ in ROUTES:
-        for ours, theirs in names.items():
-            path = path.replace(ours, theirs)
-        listed.add((method, path))
-    assert served == listed
+    assert served == listed_routes(ROUTES, names)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Every coaching rule on texts that must raise it and hard texts that must not
-(tests/coaching_cases.yml, which starts from the examples in docs/coaching.md)."""
+(tests/coaching/coaching_cases.yml, which starts from the examples in docs/coaching.md)."""
 
 from __future__ import annotations
 
