@@ -53,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         config = intents_only(Path(args.config), Path(folder))
         sys.argv = [
-            "rasa", "test", "nlu", "--nlu", "data", "--config", str(config),
+            "rasa", "test", "nlu", "--nlu", "data", "--config", str(config), "--domain", "domain",
             "--cross-validation", "--folds", str(args.folds), "--out", args.out,
         ]  # fmt: skip
         rasa_main()

@@ -32,8 +32,8 @@ ANSWERS = {
         "affirm": "'yes' may answer the employer ('would you be comfortable...?')",
         "deny": "'no' may answer the employer too",
         "greet": "a greeting to the employer is scored, and gets a tip if too short",
-        "check_spent": "taken as an answer to the employer today: a candidate may ask it "
-        "back ('do I have to tell you?'); the issue notes say this was left as it was",
+        "check_spent": "'do I have to tell you?' said to the employer is part of the "
+        "practice, so it is scored as an answer",
     },
     "spent_form": {
         "answer": "a date, a place, a sentence, a length",
