@@ -11,7 +11,8 @@ from bot.review import accounts, audit
 from bot.store.db import session_scope
 from bot.store.models import Account, AuditEvent, Role
 from bot.web import keys
-from bot.web.pages import db_of, notice_html, redirect, render
+from bot.web.database import db_of
+from bot.web.pages import notice_html, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, require, row_id
 from bot.web.staff_pages import options_html, staff_page, when
 

@@ -25,10 +25,11 @@ from bot.rest_client import send
 from bot.review import decisions
 from bot.store import drafts
 from bot.store.conversations import open_choices, transcript
-from bot.store.db import engine_for, session_scope
+from bot.store.db import engine_for
 from bot.store.models import WebSession
 from bot.web import keys
 from bot.web.config import MAX_MESSAGE_CHARS
+from bot.web.database import db_of
 from bot.web.downloads import exported
 from bot.web.limits import retry_after
 from bot.web.security import json_error
@@ -189,7 +190,7 @@ async def statement(request: web.Request) -> web.Response:
     the candidate said yes to saving (if not, the page says what a reload will and
     will not bring back, and counts the parts this chat has written)."""
     session = await _signed_in(request)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         draft = drafts.latest_draft(db, session.sender_id)
         saving = drafts.find_candidate(db, session.sender_id) is not None
         approved = decisions.approved_version(db, session.sender_id)
@@ -234,7 +235,7 @@ async def review_waiting(request: web.Request) -> web.Response:
     asks now and then; if so, it sends the /review_feedback command and the
     assistant tells the candidate."""
     session = await _signed_in(request)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         waiting = decisions.unseen_review(db, session.sender_id) is not None
     return web.json_response({"waiting": waiting})
 
@@ -242,7 +243,7 @@ async def review_waiting(request: web.Request) -> web.Response:
 async def download_approved(request: web.Request) -> web.Response:
     """The candidate's approved statement, as .docx or text."""
     session = await _signed_in(request)
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         version = decisions.approved_version(db, session.sender_id)
         if version is None:
             raise web.HTTPNotFound(text="There is no approved statement to download yet.")

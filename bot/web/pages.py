@@ -7,17 +7,15 @@ every value put into a page is HTML-escaped first.
 from __future__ import annotations
 
 import html
-from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 
 from aiohttp import web
-from sqlalchemy.orm import Session
 
 from bot.store import access
-from bot.store.db import session_scope
 from bot.web import keys
+from bot.web.database import db_of
 from bot.web.limits import retry_after
 from bot.web.security import client_of, read_form
 from bot.web.session import COOKIE, current_session, set_session_cookie
@@ -40,12 +38,6 @@ def render(template: str, **values: object) -> str:
         for k, v in values.items()
     }
     return _template(template).substitute(safe)
-
-
-def db_of(request: web.Request) -> AbstractContextManager[Session]:
-    """A session on the app's database, committed when the block ends: how every
-    page opens the database."""
-    return session_scope(request.app[keys.CONFIG].database_url)
 
 
 def page(title: str, body_template: str, status: int = 200, **values: object) -> web.Response:
@@ -115,7 +107,7 @@ async def open_invite(request: web.Request) -> web.StreamResponse:
     button that posts, and after the link's first use it also asks for the code
     the candidate was shown, so a link found in a browser's history opens nothing."""
     token = request.match_info["token"]
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         key = access.find_invite(db, token)
         if key is None:
             return _no_invite()
@@ -132,7 +124,7 @@ async def use_invite(request: web.Request) -> web.StreamResponse:
     code, limited = await _typed_code(request)
     if limited:
         return limited
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         key = access.find_invite(db, request.match_info["token"])
         if key is None:
             return _no_invite()
@@ -154,7 +146,7 @@ async def use_invite(request: web.Request) -> web.StreamResponse:
 
 def _into_chat(request: web.Request, sender_id: str) -> web.Response:
     """A new session for this browser on that conversation, then the chat page."""
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         token, _ = access.start_session(db, sender_id)
     response = redirect("/chat")
     set_session_cookie(request, response, token)
@@ -166,7 +158,7 @@ async def start_practice(request: web.Request) -> web.Response:
     limited = await _limited(request, keys.PRACTICE_LIMITER)
     if limited:
         return limited
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         code, key = access.create_practice(db)
         token, _ = access.start_session(db, key.sender_id)
     response = page("Your code", "practice", code=code)
@@ -179,7 +171,7 @@ async def resume(request: web.Request) -> web.StreamResponse:
     code, limited = await _typed_code(request)
     if limited:
         return limited
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         key = access.find_by_code(db, code) if code.strip() else None
         if key is None:
             return message_page(401, "Code not recognised", WRONG_CODE)
@@ -195,7 +187,7 @@ async def chat(request: web.Request) -> web.StreamResponse:
 
 async def leave(request: web.Request) -> web.Response:
     """Sign this browser out and forget its cookie ("leave and clear this device")."""
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         access.end_session(db, request.cookies.get(COOKIE))
     response = message_page(
         200, "You have left",

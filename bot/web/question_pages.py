@@ -16,7 +16,8 @@ from bot.practice.bank import ANY, Question
 from bot.review import audit
 from bot.store.models import as_utc
 from bot.training import questions
-from bot.web.pages import db_of, notice_html, redirect, render
+from bot.web.database import db_of
+from bot.web.pages import notice_html, redirect, render
 from bot.web.staff_auth import Staff, field, form_of, require
 from bot.web.staff_pages import staff_page, when
 from bot.web.training_pages import TRAINERS, history_html

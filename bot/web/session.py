@@ -5,16 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.store import access
-from bot.store.db import session_scope
 from bot.store.models import WebSession
 from bot.web import keys
+from bot.web.database import db_of
 
 COOKIE = "coach_session"
 
 
 async def current_session(request: web.Request) -> WebSession | None:
     """This browser's live session, or None."""
-    with session_scope(request.app[keys.CONFIG].database_url) as db:
+    with db_of(request) as db:
         return access.find_session(db, request.cookies.get(COOKIE))
 
 

@@ -23,8 +23,9 @@ from bot.review.audit import record
 from bot.store.db import session_scope
 from bot.store.models import Account, Role
 from bot.web import keys
+from bot.web.database import db_of
 from bot.web.limits import retry_after
-from bot.web.pages import db_of, message_page, notice_html, page, redirect, render
+from bot.web.pages import message_page, notice_html, page, redirect, render
 from bot.web.security import client_of, read_form
 
 COOKIE = "staff_session"

@@ -27,8 +27,9 @@ from bot.store.flags import flags_for
 from bot.store.models import Candidate, ConversationKey, Role, StatementVersion, VersionStatus
 from bot.web import keys
 from bot.web.charts import bar_chart
+from bot.web.database import db_of
 from bot.web.downloads import exported
-from bot.web.pages import db_of, notice_html, page, redirect, render
+from bot.web.pages import notice_html, page, redirect, render
 from bot.web.staff_auth import Staff, account_of, field, form_of, nav, require, row_id
 
 e = html.escape

@@ -29,7 +29,8 @@ from bot.store.models import (
 from bot.training import answers, intents, jobs, published, stories, teaching, versions
 from bot.training.struggles import Group, queue
 from bot.web import keys
-from bot.web.pages import db_of, notice_html, redirect, render
+from bot.web.database import db_of
+from bot.web.pages import notice_html, redirect, render
 from bot.web.staff_auth import Staff, field, form_of, require, row_id
 from bot.web.staff_pages import options_html, staff_page, when
 
