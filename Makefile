@@ -10,8 +10,8 @@ BOT       := $(APP_VENV)/bin/bot
 PYTHON    := $(APP_VENV)/bin/python
 RASA      := $(RASA_VENV)/bin/rasa
 MODEL     := models/disclosure.tar.gz
-DOMAIN    := domain
-DATA      := config.yml $(shell find $(DOMAIN) data -name '*.yml' 2>/dev/null)
+DOMAIN    := domain.yml
+DATA      := config.yml $(DOMAIN) $(shell find domain data -name '*.yml' 2>/dev/null)
 
 # Rasa must never phone home, and TensorFlow's start-up chatter hides real errors.
 export RASA_TELEMETRY_ENABLED := false
@@ -123,7 +123,7 @@ rasa-unit: $(MODEL) $(RASA_VENV)/.done $(APP_VENV)/.done prod-packages
 # shuffle; training is seeded in config.yml), so the figure repeats run to run.
 NLU_MIN_F1 ?= 0.90
 nlu-cv: $(RASA_VENV)/.done $(APP_VENV)/.done
-	$(RASA_VENV)/bin/python scripts/nlu_cv.py --out results/nlu-cv
+	PYTHONPATH=. $(RASA_VENV)/bin/python scripts/nlu_cv.py --out results/nlu-cv
 	$(PYTHON) scripts/nlu_report.py results/nlu-cv/intent_report.json --min-f1 $(NLU_MIN_F1)
 
 # The storage and action suites again, on a real PostgreSQL server.

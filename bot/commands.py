@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.config import DOMAIN, PROJECT_ROOT
+from bot.config import DOMAIN, DOMAIN_FOLDER, PROJECT_ROOT
 
 # Sent by the chat page itself, never shown as a button: a new session, and
 # "a caseworker's decision is waiting" (bot.review.decisions).
@@ -31,7 +31,7 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufff
 
 def domain_files(root: Path = PROJECT_ROOT) -> list[Path]:
     """The domain's files, in the order Rasa merges them (rasa_addons/domain_importer.py)."""
-    return sorted((root / DOMAIN).rglob("*.yml"))
+    return [root / DOMAIN, *sorted((root / DOMAIN_FOLDER).rglob("*.yml"))]
 
 
 def as_sent(payload: str) -> str:

@@ -16,9 +16,11 @@ VAR_DIR = PROJECT_ROOT / "var"
 MODEL_PATH = PROJECT_ROOT / "models" / "disclosure.tar.gz"
 # The Rasa environment's command (the Makefile's RASA).
 RASA_BIN = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
-# The assistant's domain: one file per feature, in a folder of a project (Rasa's
-# `--domain`; the Makefile's DOMAIN).
-DOMAIN = "domain"
+# The assistant's domain (Rasa's `--domain`; the Makefile's DOMAIN): this file,
+# the conversation's start, and one file per other feature in the folder beside it
+# named like it (domain/), read together by rasa_addons/domain_importer.py.
+DOMAIN = "domain.yml"
+DOMAIN_FOLDER = "domain"
 
 
 def _sqlite_url(name: str) -> str:

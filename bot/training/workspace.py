@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy.orm import Session
 
-from bot.config import DOMAIN, PROJECT_ROOT
+from bot.config import DOMAIN, DOMAIN_FOLDER, PROJECT_ROOT
 from bot.training import export
 
 # What Rasa reads to train and test, relative to the project.
-COPIED = ("config.yml", DOMAIN, "data", "tests")
+COPIED = ("config.yml", DOMAIN, DOMAIN_FOLDER, "data", "tests")
 # Only the test stories of tests/ (Rasa reads every tests/test_*.yml as stories).
 STORY_FILES = "test_*.yml"
 
