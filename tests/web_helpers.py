@@ -14,6 +14,12 @@ from tests.review_helpers import PASSWORD
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+def shown_text(page_html: str) -> str:
+    """A page's words without its tags: a short name such as "Jo" can turn up
+    inside a random token in an attribute (a CSRF field), which says nothing."""
+    return re.sub(r"<[^>]*>", " ", page_html)
+
+
 def offline_config(database_url: str, tracker_store_url: str, **overrides: object) -> WebConfig:
     """The website's settings with no assistant behind it (nothing listens at its
     Rasa and action addresses): for the page tests that need no chat."""

@@ -27,7 +27,7 @@ from bot.web.app import create_app
 from bot.web.config import WebConfig
 from tests.review_helpers import PASSWORD, account, add_account, add_case, submit, write
 from tests.training_helpers import CONSENTED, said, save_conversation
-from tests.web_helpers import listed_routes, log_in, origin, use_invite
+from tests.web_helpers import listed_routes, log_in, origin, shown_text, use_invite
 
 VISITORS = ("anonymous", "candidate_a", "candidate_b", "trainer", "caseworker_b",
             "caseworker_a", "admin")  # fmt: skip
@@ -323,7 +323,7 @@ async def ask_everyone(clients: dict, world: dict, method: str, path: str, kind:
                 response = await client.post(url, data=form(path, csrf), headers=headers,
                                              allow_redirects=False)  # fmt: skip
         status, where = response.status, response.headers.get("Location", "")
-        body = (await response.read()).decode("utf-8", "replace")
+        body = shown_text((await response.read()).decode("utf-8", "replace"))
         want = expected[visitor]
         said = f"{method} {path} as {visitor}: {status} {where}"
         assert status < 500, said
